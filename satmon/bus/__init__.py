@@ -1,0 +1,1 @@
+"""The telemetry bus: Kafka in real mode, an in-process log embedded."""

@@ -1,0 +1,1 @@
+"""Cache of API reads: Redis in real mode, an in-process TTL cache embedded."""

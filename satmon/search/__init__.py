@@ -1,0 +1,1 @@
+"""Full-text search over jobs and anomalies: Elasticsearch or SQLite FTS5."""

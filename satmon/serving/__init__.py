@@ -1,0 +1,1 @@
+"""Model serving: Triton Inference Server in real mode, in-process embedded."""

@@ -1,0 +1,1 @@
+"""The results store: inference jobs and their results (PostgreSQL or SQLite)."""

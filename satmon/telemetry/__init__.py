@@ -1,0 +1,1 @@
+"""Telemetry frames: schema, codec, conversion to samples, and the simulator."""

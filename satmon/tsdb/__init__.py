@@ -1,0 +1,1 @@
+"""The time-series store: VictoriaMetrics in real mode, SQLite embedded."""
