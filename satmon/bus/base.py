@@ -53,6 +53,9 @@ class Bus(Protocol):
 
     def consumer(self, group: str, topics: Sequence[str]) -> Consumer: ...
 
+    def lag(self, group: str, topic: str) -> int:
+        """Messages of the topic the group has not committed yet."""
+
     def check_ready(self) -> None:
         """Raise ServiceUnavailableError if the bus cannot be used."""
 

@@ -1,0 +1,1 @@
+"""Analysis: trigger rules, job orchestration, and the inference tasks."""

@@ -1,0 +1,1 @@
+"""Ingestion: telemetry frames from the bus into the time-series store."""
