@@ -8,13 +8,13 @@ an older job's point is kept only where no newer job's forecast reaches.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from satmon.store.convert import forecast_from_json
 from satmon.store.models import InferenceJob, SubsystemInference
 from satmon.store.records import JobStatus, PredictionPoint
 
@@ -22,17 +22,39 @@ _Job = InferenceJob
 _Sub = SubsystemInference
 
 
+_CHANNEL_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelForecastRow:
+    """One job's forecast of one channel, as stored."""
+
+    job_id: str
+    start_ms: int
+    step_ms: int
+    channel: dict[str, list[float]]  # {"mean": [...], "lower": [...], "upper": [...]}
+
+
 class PredictionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def forecasts(
-        self, satellite_id: str, subsystem: str, start_ms: int, end_ms: int
-    ) -> list[tuple[str, dict[str, Any]]]:
-        """(job_id, forecast JSON) of every completed inference whose forecast
-        reaches into [start_ms, end_ms], newest job first."""
+        self, satellite_id: str, subsystem: str, channel: str, start_ms: int, end_ms: int
+    ) -> list[ChannelForecastRow]:
+        """The channel's forecast from every completed inference whose forecast
+        reaches into [start_ms, end_ms], newest job first. Only that channel is
+        read out of the JSON, in the database."""
+        if not _CHANNEL_NAME.match(channel):
+            return []  # no channel is named so; and the name goes into a JSON path
+        channel_json = _Sub.forecast["channels"][channel]
         rows = self.session.execute(
-            select(_Sub.job_id, _Sub.forecast)
+            select(
+                _Sub.job_id,
+                _Sub.forecast["start_ms"].as_integer(),
+                _Sub.forecast["step_ms"].as_integer(),
+                channel_json,
+            )
             .join(_Job, _Job.job_id == _Sub.job_id)
             .where(
                 _Sub.subsystem == subsystem,
@@ -43,28 +65,28 @@ class PredictionRepository:
             )
             .order_by(_Job.created_at.desc(), _Job.job_id.desc())
         )
-        return [(job_id, forecast) for job_id, forecast in rows if forecast is not None]
+        return [
+            ChannelForecastRow(job_id, start, step, data)
+            for job_id, start, step, data in rows
+            if data is not None
+        ]
 
 
 def stitch(
-    forecasts: Iterable[tuple[str, dict[str, Any]]], channel: str, start_ms: int, end_ms: int
+    forecasts: Iterable[ChannelForecastRow], start_ms: int, end_ms: int
 ) -> list[PredictionPoint]:
-    """The channel's points in [start_ms, end_ms], in time order; `forecasts` newest first."""
+    """The points in [start_ms, end_ms], in time order; `forecasts` newest first."""
     covered = _Coverage()
     points: list[PredictionPoint] = []
-    for job_id, data in forecasts:
-        forecast = forecast_from_json(data)
-        series = forecast.channels.get(channel)
-        if series is None or not series.mean:
+    for row in forecasts:
+        means, lowers, uppers = row.channel["mean"], row.channel["lower"], row.channel["upper"]
+        if not means:
             continue
-        first = forecast.start_ms
-        for k, (mean, lower, upper) in enumerate(
-            zip(series.mean, series.lower, series.upper, strict=True)
-        ):
-            t = first + k * forecast.step_ms
+        for k, (mean, lower, upper) in enumerate(zip(means, lowers, uppers, strict=True)):
+            t = row.start_ms + k * row.step_ms
             if start_ms <= t <= end_ms and not covered.contains(t):
-                points.append(PredictionPoint(t, mean, lower, upper, job_id))
-        covered.add(first, first + (len(series.mean) - 1) * forecast.step_ms)
+                points.append(PredictionPoint(t, mean, lower, upper, row.job_id))
+        covered.add(row.start_ms, row.start_ms + (len(means) - 1) * row.step_ms)
     points.sort(key=lambda p: p.timestamp_ms)
     return points
 

@@ -152,9 +152,9 @@ class SqlResultsStore:
     ) -> list[PredictionPoint]:
         with self._db.read() as session:
             forecasts = PredictionRepository(session).forecasts(
-                satellite_id, subsystem, start_ms, end_ms
+                satellite_id, subsystem, channel, start_ms, end_ms
             )
-        return stitch(forecasts, channel, start_ms, end_ms)
+        return stitch(forecasts, start_ms, end_ms)
 
     # --- lifecycle ------------------------------------------------------------------
 

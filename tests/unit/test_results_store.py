@@ -484,6 +484,7 @@ def test_predictions_stitch_overlapping_forecasts_newest_first(store: SqlResults
     ]
     assert (points[0].lower, points[0].upper) == (0.5, 1.5)
     assert store.predictions("SAT-001", "eps", "no_such_channel", 0, 20_000) == []
+    assert store.predictions("SAT-001", "eps", 'battery_voltage"."x', 0, 20_000) == []
     assert store.predictions("SAT-001", "eps", "battery_voltage", 15_000, 20_000) == []
 
 
