@@ -91,7 +91,7 @@ _LABEL_COLUMNS = {"satellite_id": "satellite_id", "subsystem": "subsystem", "__n
 class SqliteTimeSeriesStore:
     """`TimeSeriesStore` over a SQLite file, created on first use.
 
-    `grid_seek_limit` picks the range-query plan (see `_seek_sql`); both give the
+    `grid_seek_limit` picks the range-query plan (see "Two plans" above); both give the
     same points, it only trades speed between coarse and very fine grids.
     """
 
