@@ -33,10 +33,11 @@ class ResultsStore(Protocol):
         """pending -> processing, setting started_at; no change otherwise."""
 
     def record_subsystem(self, outcome: SubsystemOutcome) -> None:
-        """Insert or replace the (job_id, subsystem) row."""
+        """Insert or replace the (job_id, subsystem) row; NotFoundError if no such job."""
 
     def record_model_result(self, outcome: ModelOutcome) -> None:
-        """Insert or replace the (job_id, model_name) row of inference_results."""
+        """Insert or replace the (job_id, model_name) row of inference_results;
+        NotFoundError if no such job."""
 
     def finish_job(self, job_id: str) -> JobRecord | None:
         """Complete the job if every subsystem completed, or fail it if one failed.
@@ -57,7 +58,7 @@ class ResultsStore(Protocol):
     def model_result(self, job_id: str) -> ModelResultRecord | None: ...
 
     def list_jobs(self, where: JobFilter, limit: int, offset: int) -> Page[JobRecord]:
-        """Newest first."""
+        """Newest first; `created_after` is inclusive, `created_before` exclusive."""
 
     def stats(self, since: datetime | None = None) -> Stats: ...
 

@@ -85,6 +85,10 @@ class ModelOutcome:
 
 @dataclass(frozen=True, slots=True)
 class JobRecord:
+    """A job with counts from its results: `completed_subsystems` completed subsystem
+    rows; `anomalies_detected` anomalous subsystems, plus one if the job's
+    single-series result is anomalous."""
+
     job_id: str
     satellite_id: str | None
     source: str
@@ -204,6 +208,10 @@ class ModelStats:
 
 @dataclass(frozen=True, slots=True)
 class Stats:
+    """As the seed's statistics queries: `success_rate` and each subsystem's
+    `anomaly_rate` are percentages rounded to 2 places (None when there are no jobs);
+    per-subsystem and per-model figures count completed subsystem inferences."""
+
     total_jobs: int
     completed: int
     failed: int
