@@ -1,0 +1,1 @@
+"""The operation server: FastAPI under /api/v1."""

@@ -1,0 +1,36 @@
+"""The FastAPI application: routers under /api/v1, health at the root too."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from satmon import __version__
+from satmon.api.deps import ApiState
+from satmon.api.errors import ErrorResponse, install_error_handlers
+from satmon.api.metrics import install_metrics
+from satmon.api.routers import health, inference, query, search, trends
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(state: ApiState) -> FastAPI:
+    app = FastAPI(
+        title="satmon",
+        version=__version__,
+        description="Satellite telemetry monitoring: trends, forecasts, anomalies and jobs.",
+        responses={
+            422: {"model": ErrorResponse},
+            404: {"model": ErrorResponse},
+            503: {"model": ErrorResponse},
+        },
+    )
+    app.state.satmon = state
+    install_error_handlers(app)
+    install_metrics(app, API_PREFIX)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (inference, trends, query, search, health):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(health.router)  # /health, /ready, /metrics at the root as well
+    return app

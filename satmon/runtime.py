@@ -1,0 +1,157 @@
+"""Composition root: the adapters a process uses, chosen by configuration only.
+
+Each part of the flow is a port with a real adapter and an embedded one; which
+one a process gets depends on whether the part's setting is set. Business logic
+receives the ports and never asks which adapter it holds.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Protocol
+
+from satmon.analysis.base import TaskQueue
+from satmon.analysis.executor import LocalExecutor
+from satmon.analysis.jobs import JobService
+from satmon.analysis.publish import ResultPublisher
+from satmon.analysis.tasks import TaskContext
+from satmon.bus.base import Bus, Producer
+from satmon.bus.memory import InProcessBus
+from satmon.cache.base import Cache
+from satmon.cache.memory import MemoryCache
+from satmon.config import Settings
+from satmon.errors import ServiceUnavailableError
+from satmon.models.baseline import HoltLinearBaseline
+from satmon.search.base import SearchIndex
+from satmon.search.fts import FtsSearchIndex
+from satmon.serving.base import ModelServer
+from satmon.serving.local import InProcessModelServer
+from satmon.store.base import ResultsStore
+from satmon.store.repository import SqlResultsStore
+from satmon.tsdb.base import TimeSeriesStore
+from satmon.tsdb.sqlite import SqliteTimeSeriesStore
+
+log = logging.getLogger(__name__)
+
+
+class Port(Protocol):
+    """What every adapter has, whatever its port."""
+
+    name: str
+    url: str
+
+    def check_ready(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Adapters:
+    """Every port of a process, opened; close them with `close()` or `with`."""
+
+    settings: Settings
+    bus: Bus
+    tsdb: TimeSeriesStore
+    results: ResultsStore
+    search: SearchIndex
+    cache: Cache
+    models: ModelServer
+    _producer: Producer | None = field(default=None, repr=False)
+
+    @property
+    def producer(self) -> Producer:
+        if self._producer is None:
+            self._producer = self.bus.producer()
+        return self._producer
+
+    def ports(self) -> dict[str, Port]:
+        """Every port by its role, in the order /ready reports them."""
+        return {
+            "bus": self.bus,
+            "tsdb": self.tsdb,
+            "results": self.results,
+            "search": self.search,
+            "cache": self.cache,
+            "models": self.models,
+        }
+
+    def close(self) -> None:
+        if self._producer is not None:
+            try:
+                self._producer.flush()
+            finally:
+                self._producer.close()
+        for port in reversed(self.ports().values()):
+            try:
+                port.close()
+            except Exception:
+                log.exception("closing %s failed", port.name)
+
+    def __enter__(self) -> Adapters:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_adapters(settings: Settings) -> Adapters:
+    """Open the adapters the settings select."""
+    _refuse_unsupported(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Adapters(
+        settings=settings,
+        bus=InProcessBus(),
+        tsdb=SqliteTimeSeriesStore(settings.tsdb_path),
+        results=SqlResultsStore(settings.results_database_url),
+        search=FtsSearchIndex(settings.search_path),
+        cache=MemoryCache(),
+        models=InProcessModelServer([HoltLinearBaseline()]),
+    )
+
+
+def _refuse_unsupported(settings: Settings) -> None:
+    """A real service that is configured but has no adapter in this build must not
+    silently fall back to the embedded one."""
+    configured = {
+        "Kafka": settings.kafka_bootstrap_servers,
+        "VictoriaMetrics": settings.victoria_metrics_url,
+        "PostgreSQL": settings.postgres_host or settings.database_url,
+        "Celery": settings.celery_broker_url,
+        "Triton": settings.triton_server_url,
+        "Redis": settings.redis_url,
+        "Elasticsearch": settings.elasticsearch_url,
+    }
+    for service, value in configured.items():
+        if value:
+            raise ServiceUnavailableError(
+                service, str(value), "configured, but this build has no adapter for it"
+            )
+
+
+def local_executor(adapters: Adapters) -> LocalExecutor:
+    """Tasks run in this process; finished jobs are published on the results topic."""
+    publisher = ResultPublisher(
+        adapters.results, adapters.producer, adapters.settings.results_topic, adapters.search
+    )
+    context = TaskContext(results=adapters.results, models=adapters.models, on_finished=publisher)
+    return LocalExecutor(context, workers=adapters.settings.analysis_workers)
+
+
+def job_service(adapters: Adapters, queue: TaskQueue) -> JobService:
+    settings = adapters.settings
+    return JobService(
+        results=adapters.results,
+        queue=queue,
+        tsdb=adapters.tsdb,
+        models=adapters.models,
+        default_model=settings.default_model,
+        window_size=settings.window_size,
+        horizon=settings.forecast_horizon,
+    )
