@@ -100,6 +100,13 @@ class Settings(BaseSettings):
         description="Topic of frames that failed validation",
     )
 
+    topic_partitions: int = Field(
+        4,
+        ge=1,
+        validation_alias=AliasChoices("SATMON_TOPIC_PARTITIONS", "topic_partitions"),
+        description="Partitions of the topics satmon creates (one satellite stays in one)",
+    )
+
     # --- analysis --------------------------------------------------------------------------
     window_size: int = Field(
         20,

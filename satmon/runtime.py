@@ -8,6 +8,7 @@ receives the ports and never asks which adapter it holds.
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol
@@ -18,20 +19,18 @@ from satmon.analysis.jobs import JobService
 from satmon.analysis.publish import ResultPublisher
 from satmon.analysis.tasks import TaskContext
 from satmon.bus.base import Bus, Producer
-from satmon.bus.memory import InProcessBus
+from satmon.bus.factory import open_bus
 from satmon.cache.base import Cache
-from satmon.cache.memory import MemoryCache
+from satmon.cache.factory import open_cache
 from satmon.config import Settings
-from satmon.errors import ServiceUnavailableError
-from satmon.models.baseline import HoltLinearBaseline
 from satmon.search.base import SearchIndex
-from satmon.search.fts import FtsSearchIndex
+from satmon.search.factory import open_search
 from satmon.serving.base import ModelServer
-from satmon.serving.local import InProcessModelServer
+from satmon.serving.factory import open_models
 from satmon.store.base import ResultsStore
-from satmon.store.repository import SqlResultsStore
+from satmon.store.factory import open_results
 from satmon.tsdb.base import TimeSeriesStore
-from satmon.tsdb.sqlite import SqliteTimeSeriesStore
+from satmon.tsdb.factory import open_tsdb
 
 log = logging.getLogger(__name__)
 
@@ -102,37 +101,21 @@ class Adapters:
 
 
 def open_adapters(settings: Settings) -> Adapters:
-    """Open the adapters the settings select."""
-    _refuse_unsupported(settings)
+    """Open the adapters the settings select; a configured service that cannot be
+    reached fails here, naming the service and its URL."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Adapters(
-        settings=settings,
-        bus=InProcessBus(),
-        tsdb=SqliteTimeSeriesStore(settings.tsdb_path),
-        results=SqlResultsStore(settings.results_database_url),
-        search=FtsSearchIndex(settings.search_path),
-        cache=MemoryCache(),
-        models=InProcessModelServer([HoltLinearBaseline()]),
-    )
-
-
-def _refuse_unsupported(settings: Settings) -> None:
-    """A real service that is configured but has no adapter in this build must not
-    silently fall back to the embedded one."""
-    configured = {
-        "Kafka": settings.kafka_bootstrap_servers,
-        "VictoriaMetrics": settings.victoria_metrics_url,
-        "PostgreSQL": settings.postgres_host or settings.database_url,
-        "Celery": settings.celery_broker_url,
-        "Triton": settings.triton_server_url,
-        "Redis": settings.redis_url,
-        "Elasticsearch": settings.elasticsearch_url,
-    }
-    for service, value in configured.items():
-        if value:
-            raise ServiceUnavailableError(
-                service, str(value), "configured, but this build has no adapter for it"
-            )
+    with ExitStack() as opened:
+        adapters = Adapters(
+            settings=settings,
+            bus=opened.enter_context(closing(open_bus(settings))),
+            tsdb=opened.enter_context(closing(open_tsdb(settings))),
+            results=opened.enter_context(closing(open_results(settings))),
+            search=opened.enter_context(closing(open_search(settings))),
+            cache=opened.enter_context(closing(open_cache(settings))),
+            models=opened.enter_context(closing(open_models(settings))),
+        )
+        opened.pop_all()  # opened them all: from now on the Adapters close them
+    return adapters
 
 
 def local_executor(adapters: Adapters) -> LocalExecutor:

@@ -1,0 +1,17 @@
+"""Which search index a process gets: Elasticsearch when ELASTICSEARCH_URL is set, else
+SQLite FTS5 in the data directory."""
+
+from __future__ import annotations
+
+from satmon.config import Settings
+from satmon.errors import ServiceUnavailableError
+from satmon.search.base import SearchIndex
+from satmon.search.fts import FtsSearchIndex
+
+
+def open_search(settings: Settings) -> SearchIndex:
+    if settings.elasticsearch_url:
+        raise ServiceUnavailableError(
+            "elasticsearch", settings.elasticsearch_url, "this build has no Elasticsearch adapter"
+        )
+    return FtsSearchIndex(settings.search_path)
