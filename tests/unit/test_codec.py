@@ -44,8 +44,12 @@ def test_every_bad_field_is_named_with_its_reason():
         decode_frame(orjson.dumps(document))
     problems = _fields(caught.value)
     assert set(problems) == {
-        "satellite_id", "timestamp", "eps.battery_voltage", "eps.battery_soc_percent",
-        "thermal.obc_temp", "aocs.thruster_active",
+        "satellite_id",
+        "timestamp",
+        "eps.battery_voltage",
+        "eps.battery_soc_percent",
+        "thermal.obc_temp",
+        "aocs.thruster_active",
     }
     assert "malformed" in problems["satellite_id"]
     assert "RFC 3339" in problems["timestamp"]
@@ -77,8 +81,10 @@ def test_timestamp_without_offset_is_rejected_but_other_offsets_are_utc():
     assert "no UTC offset" in _fields(caught.value)["timestamp"]
     seoul = frame_document()
     seoul["timestamp"] = "2026-11-22T21:00:00.000+09:00"
-    assert decode_frame(orjson.dumps(seoul)).timestamp_ms == decode_frame(
-        orjson.dumps(frame_document())).timestamp_ms
+    assert (
+        decode_frame(orjson.dumps(seoul)).timestamp_ms
+        == decode_frame(orjson.dumps(frame_document())).timestamp_ms
+    )
 
 
 def test_huge_and_negative_numbers_are_out_of_range():
@@ -103,8 +109,10 @@ def test_a_batch_keeps_good_frames_and_rejects_with_original_bytes():
 
 
 def test_samples_cover_every_channel_with_booleans_as_numbers():
-    frames = [decode_frame(orjson.dumps(frame_document(seq=i, aocs={"thruster_active": i == 1})))
-              for i in range(2)]
+    frames = [
+        decode_frame(orjson.dumps(frame_document(seq=i, aocs={"thruster_active": i == 1})))
+        for i in range(2)
+    ]
     batch = frames_to_samples(frames)
     assert len(batch.series) == len(CHANNELS)
     assert len(batch) == 2 * len(CHANNELS)
@@ -118,22 +126,36 @@ def test_samples_cover_every_channel_with_booleans_as_numbers():
 
 
 def test_null_optional_channels_produce_no_sample():
-    frame = decode_frame(orjson.dumps(frame_document(
-        comm={"link_up": False, "range_km": None, "ground_station": None})))
+    frame = decode_frame(
+        orjson.dumps(
+            frame_document(comm={"link_up": False, "range_km": None, "ground_station": None})
+        )
+    )
     metrics = {k.metric for k in frames_to_samples([frame]).series}
     assert "satellite_range_km" not in metrics
     assert "satellite_rssi_dbm" in metrics
 
 
 def test_catalogue_uses_the_seed_metric_names():
-    for name in ("satellite_temperature", "satellite_altitude", "satellite_velocity",
-                 "satellite_battery_voltage", "satellite_solar_power", "satellite_latitude",
-                 "satellite_longitude", "satellite_power_consumption",
-                 "satellite_battery_soc_percent"):
+    for name in (
+        "satellite_temperature",
+        "satellite_altitude",
+        "satellite_velocity",
+        "satellite_battery_voltage",
+        "satellite_solar_power",
+        "satellite_latitude",
+        "satellite_longitude",
+        "satellite_power_consumption",
+        "satellite_battery_soc_percent",
+    ):
         assert name in CHANNELS_BY_METRIC
     assert [c.field for c in model_channels("eps")] == [
-        "battery_voltage", "battery_soc_percent", "battery_current", "solar_power",
-        "power_consumption"]
+        "battery_voltage",
+        "battery_soc_percent",
+        "battery_current",
+        "solar_power",
+        "power_consumption",
+    ]
 
 
 def test_limits_classify_states():

@@ -15,13 +15,17 @@ def frame(seq=0, **sections):
 def test_seed_rules_fire_on_their_conditions():
     rules = seed_rules(periodic_rate=0.0, seed=1)
     assert firing_rules(frame(eps={"battery_soc_percent": 25.0}), rules, Cooldown(0)) == [
-        "low_battery"]
+        "low_battery"
+    ]
     assert firing_rules(frame(thermal={"obc_temp": 55.0}), rules, Cooldown(0)) == [
-        "obc_temperature"]
+        "obc_temperature"
+    ]
     assert firing_rules(frame(thermal={"obc_temp": -35.0}), rules, Cooldown(0)) == [
-        "obc_temperature"]
+        "obc_temperature"
+    ]
     assert firing_rules(frame(aocs={"thruster_active": True}), rules, Cooldown(0)) == [
-        "thruster_active"]
+        "thruster_active"
+    ]
     assert firing_rules(frame(), rules, Cooldown(0)) == []
 
 
