@@ -41,7 +41,7 @@ start_detached() {
     shift
     local log
     log="$(log_file_of "$name")"
-    printf '\n=== %s: starting %s\n' "$(date -u +%FT%TZ)" "$name" >>"$log"
+    write_start_marker "$name"
     setsid nohup "$@" >>"$log" 2>&1 </dev/null &
     printf '%s\n' "$!" >"$(pid_file_of "$name")"
 }
@@ -72,15 +72,23 @@ stop_recorded_process() {
     rm -f "$(pid_file_of "$name")"
 }
 
+# The marker start_detached writes into a service's log before each start.
+write_start_marker() {
+    printf '\n=== %s: starting %s\n' "$(date -u +%FT%TZ)" "$1" >>"$(log_file_of "$1")"
+}
+
+# print_log_tail LOG [LINES]: the last lines of a log, from its last start marker on.
 print_log_tail() {
     local log=$1 lines=${2:-40}
-    if [[ -s $log ]]; then
-        printf -- '--- last %s lines of %s ---\n' "$lines" "$log" >&2
-        tail -n "$lines" "$log" >&2
-        printf -- '--- end of %s ---\n' "$log" >&2
-    else
+    if [[ ! -s $log ]]; then
         printf -- '(%s is empty or missing)\n' "$log" >&2
+        return 0
     fi
+    printf -- '--- last lines of %s ---\n' "$log" >&2
+    tail -n 5000 "$log" |
+        awk '/^=== .*: starting /{ n = 0 } { buf[++n] = $0 } END { for (i = 1; i <= n; i++) print buf[i] }' |
+        tail -n "$lines" >&2
+    printf -- '--- end of %s ---\n' "$log" >&2
 }
 
 # report_not_healthy NAME REASON: the error, naming the service and its log, and

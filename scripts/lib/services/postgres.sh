@@ -69,7 +69,7 @@ postgres_start() {
         PORT="$POSTGRES_PORT" SOCKET_DIR="$(postgres_socket_dir)"
     chown postgres:postgres "$data/satmon.conf"
     install -d -o postgres -g postgres -m 0755 "$(postgres_socket_dir)"
-    touch "$log"
+    write_start_marker postgres
     chown postgres:postgres "$log"
     # pg_ctl -w returns once the server accepts connections (or fails).
     if ! as_postgres "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null; then
