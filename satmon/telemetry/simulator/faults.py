@@ -83,144 +83,129 @@ _VARYING_CHANNELS = (
     "comm.snr_db",
 )
 
+_SOC = "eps.battery_soc_percent"
 _RATES = ("aocs.roll_rate", "aocs.pitch_rate", "aocs.yaw_rate")
-_BATTERY = ("eps.battery_soc_percent", "eps.battery_voltage", "eps.battery_current")
+_BATTERY = (_SOC, "eps.battery_voltage", "eps.battery_current")
+_TEMPERATURES = (
+    "thermal.obc_temp",
+    "thermal.battery_temp",
+    "thermal.panel_temp",
+    "thermal.temperature",
+)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FaultKind:
     type: FaultType
     subsystem: str | None
     """None for sensor faults: the subsystem of their target channel."""
-    channels: tuple[str, ...]
-    sensor: bool
-    duration_s: tuple[float, float]
-    """Range of durations drawn for faults injected by rate."""
-    magnitude: tuple[float, float] | None
-    """Range of magnitudes drawn by rate; None when the fault has none."""
-    settle_s: float
-    """Time after the end by which the labelled channels are back to fault-free values."""
+    channels: tuple[str, ...] = ()
+    """Labelled channels of a physical fault: visible throughout its window."""
     also_affects: tuple[str, ...] = ()
+    """Channels that respond too, depending on circumstances (not labelled)."""
+    sensor: bool = False
     targets: tuple[str, ...] = ()
     """Channels a sensor fault may target."""
+    duration_s: tuple[float, float]
+    """Range of durations drawn for faults injected by rate."""
+    magnitude: tuple[float, float] | None = None
+    """Range of magnitudes drawn by rate; None when the fault has none."""
+    settle_s: float = 0.0
+    """Time after the end by which the labelled channels are back to fault-free values."""
 
+
+# A spike or a drift that pushes a reading past its valid range is clipped away, so
+# they leave out the channels that sit at a bound in nominal operation.
+_SPIKE_TARGETS = tuple(c for c in SENSOR_SCALES if c not in ("eps.solar_power", _SOC))
+_DRIFT_TARGETS = tuple(c for c in SENSOR_SCALES if c != _SOC)
 
 CATALOGUE: dict[FaultType, FaultKind] = {
     kind.type: kind
     for kind in (
-        # magnitude: share of cell strings switched out
         FaultKind(
-            FaultType.BATTERY_CAPACITY_FADE,
-            "eps",
-            ("eps.battery_soc_percent",),
-            False,
-            (6 * HOUR, 24 * HOUR),
-            (0.25, 0.5),
-            6 * HOUR,
+            type=FaultType.BATTERY_CAPACITY_FADE,
+            subsystem="eps",
+            channels=(_SOC,),
             also_affects=("eps.battery_voltage", "eps.battery_current"),
+            duration_s=(6 * HOUR, 24 * HOUR),
+            magnitude=(0.25, 0.5),  # share of the cell strings switched out
+            settle_s=6 * HOUR,  # until the battery is recharged
         ),
-        # magnitude: share of the array's output lost
         FaultKind(
-            FaultType.SOLAR_ARRAY_PARTIAL_FAILURE,
-            "eps",
-            ("eps.solar_power",),
-            False,
-            (2 * HOUR, 12 * HOUR),
-            (0.3, 0.7),
-            0.0,
+            type=FaultType.SOLAR_ARRAY_PARTIAL_FAILURE,
+            subsystem="eps",
+            channels=("eps.solar_power",),
             also_affects=_BATTERY,
+            duration_s=(2 * HOUR, 12 * HOUR),  # long enough to include sunlight
+            magnitude=(0.3, 0.7),  # share of the array's output lost
         ),
         FaultKind(
-            FaultType.HEATER_STUCK_ON,
-            "thermal",
-            ("thermal.battery_temp", "eps.power_consumption"),
-            False,
-            (2 * HOUR, 8 * HOUR),
-            None,
-            8 * HOUR,
+            type=FaultType.HEATER_STUCK_ON,
+            subsystem="thermal",
+            channels=("thermal.battery_temp", "eps.power_consumption"),
             also_affects=_BATTERY,
+            duration_s=(2 * HOUR, 8 * HOUR),
+            settle_s=8 * HOUR,  # about ten battery time constants
         ),
-        # magnitude: extra dissipation of the latched-up part at onset, W
         FaultKind(
-            FaultType.THERMAL_RUNAWAY,
-            "thermal",
-            ("thermal.obc_temp", "eps.power_consumption"),
-            False,
-            (30 * MINUTE, 2 * HOUR),
-            (12.0, 25.0),
-            2 * HOUR,
+            type=FaultType.THERMAL_RUNAWAY,
+            subsystem="thermal",
+            channels=("thermal.obc_temp", "eps.power_consumption"),
             also_affects=_BATTERY,
+            duration_s=(30 * MINUTE, 2 * HOUR),
+            magnitude=(12.0, 25.0),  # extra dissipation of the latched-up part at onset, W
+            settle_s=2 * HOUR,
         ),
-        # magnitude: tumble rate, deg/s. Lasts long enough to include sunlight.
         FaultKind(
-            FaultType.ATTITUDE_TUMBLE,
-            "aocs",
-            (*_RATES, "eps.solar_power"),
-            False,
-            (40 * MINUTE, 2 * HOUR),
-            (2.0, 8.0),
-            0.0,
+            type=FaultType.ATTITUDE_TUMBLE,
+            subsystem="aocs",
+            channels=(*_RATES, "eps.solar_power"),
             also_affects=(
                 *_BATTERY,
-                "thermal.panel_temp",
-                "thermal.temperature",
+                *_TEMPERATURES,
                 "eps.power_consumption",
+                "payload.image_captured",
                 "payload.images_total",
             ),
+            duration_s=(40 * MINUTE, 2 * HOUR),  # longer than an eclipse: sunlight shows it
+            magnitude=(2.0, 8.0),  # tumble rate, deg/s
         ),
-        # Drawn by rate, a dropout waits for the next pass so that it shows.
         FaultKind(
-            FaultType.COMM_DROPOUT,
-            "comm",
-            ("comm.rssi_dbm", "comm.snr_db", "comm.link_up", "comm.range_km"),
-            False,
-            (5 * MINUTE, 20 * MINUTE),
-            None,
-            0.0,
+            type=FaultType.COMM_DROPOUT,
+            subsystem="comm",
+            channels=("comm.rssi_dbm", "comm.snr_db", "comm.link_up", "comm.range_km"),
+            duration_s=(5 * MINUTE, 20 * MINUTE),  # drawn by rate, it waits for a pass
         ),
-        # magnitude: the stuck value; by default the reading when it sticks
         FaultKind(
-            FaultType.SENSOR_STUCK_AT,
-            None,
-            (),
-            True,
-            (30 * MINUTE, 4 * HOUR),
-            None,
-            0.0,
+            type=FaultType.SENSOR_STUCK_AT,
+            subsystem=None,
+            sensor=True,
             targets=_VARYING_CHANNELS,
+            duration_s=(30 * MINUTE, 4 * HOUR),  # magnitude: the stuck value, else the reading
         ),
-        # magnitude: offset added while it lasts (one or a few samples)
         FaultKind(
-            FaultType.SPIKE,
-            None,
-            (),
-            True,
-            (1.0, 3.0),
-            (4.0, 8.0),
-            0.0,
-            targets=tuple(SENSOR_SCALES),
+            type=FaultType.SPIKE,
+            subsystem=None,
+            sensor=True,
+            targets=_SPIKE_TARGETS,
+            duration_s=(1.0, 3.0),  # one or a few samples
+            magnitude=(4.0, 8.0),  # offset while it lasts
         ),
-        # magnitude: the bias reached at the end, growing linearly from the start
         FaultKind(
-            FaultType.DRIFT,
-            None,
-            (),
-            True,
-            (2 * HOUR, 12 * HOUR),
-            (1.5, 3.0),
-            0.0,
-            targets=tuple(SENSOR_SCALES),
+            type=FaultType.DRIFT,
+            subsystem=None,
+            sensor=True,
+            targets=_DRIFT_TARGETS,
+            duration_s=(2 * HOUR, 12 * HOUR),
+            magnitude=(1.5, 3.0),  # bias reached at the end, growing linearly from the start
         ),
-        # magnitude: standard deviation of the added noise
         FaultKind(
-            FaultType.NOISE_BURST,
-            None,
-            (),
-            True,
-            (10 * MINUTE, HOUR),
-            (1.0, 2.5),
-            0.0,
+            type=FaultType.NOISE_BURST,
+            subsystem=None,
+            sensor=True,
             targets=tuple(SENSOR_SCALES),
+            duration_s=(10 * MINUTE, HOUR),
+            magnitude=(1.0, 2.5),  # standard deviation of the added noise
         ),
     )
 }
