@@ -46,21 +46,32 @@ start_detached() {
     printf '%s\n' "$!" >"$(pid_file_of "$name")"
 }
 
-# stop_pid NAME PID TIMEOUT: TERM to the process group (the daemon and any children
-# it started), then KILL if it has not exited within TIMEOUT seconds.
+# stop_pid NAME PID TIMEOUT: TERM to the daemon, which shuts down its own children
+# (a wrapper script forwards it to its server); KILL to its whole process group if
+# it has not exited within TIMEOUT seconds. Leftovers of its group get TERM too.
 stop_pid() {
     local name=$1 pid=$2 timeout=$3
     local deadline=$((SECONDS + timeout))
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
     while is_pid_alive "$pid"; do
         if ((SECONDS >= deadline)); then
             say_warn "$name did not exit within ${timeout}s after TERM; sending KILL"
             kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
             sleep 0.5
-            break
+            return 0
         fi
         sleep 0.2
     done
+    if [[ -n "$(live_members_of_group "$pid")" ]]; then
+        kill -TERM -- "-$pid" 2>/dev/null || true
+        sleep 1
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+}
+
+# The pids of a process group's members that have not exited.
+live_members_of_group() {
+    ps -eo pid=,pgid=,stat= | awk -v group="$1" '$2 == group && $3 !~ /^Z/ { print $1 }'
 }
 
 # stop_recorded_process NAME TIMEOUT: stops the process in the service's pid file.
