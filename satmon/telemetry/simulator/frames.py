@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import msgspec
@@ -142,7 +143,9 @@ class FrameEncoder:
             f'"{section}":{{' + ",".join(f'"{name}":%s' for name in fields) + "}"
             for section, fields in _LAYOUT
         )
-        self._template = ('{"satellite_id":%s,"timestamp":"%s","seq":%s,' + body + "}").encode()
+        # per tick, the timestamp and seq are filled in first (no % in either)
+        self._head = b'{"satellite_id":%s,"timestamp":"'
+        self._tail = ("," + body + "}").encode()
 
     def documents(self, block: FrameBlock) -> list[list[dict[str, Any]]]:
         floats = block.values.reshape(len(FLOAT_CHANNELS), -1).tolist()
@@ -185,17 +188,11 @@ class FrameEncoder:
         columns[_STATION] = self._station_json[block.station.ravel()].tolist()
         images = orjson.dumps(block.images_total.ravel(), option=orjson.OPT_SERIALIZE_NUMPY)
         columns[_IMAGES] = images[1:-1].split(b",")
-        stamps = np.repeat(np.array([ts.encode() for ts in block.timestamps], dtype=object), count)
-        seqs = np.repeat(
-            np.array([str(block.first_seq + k).encode() for k in range(ticks)], dtype=object), count
-        )
-        rows = zip(
-            self._id_json * ticks,
-            stamps.tolist(),
-            seqs.tolist(),
-            *(columns[path] for path in _PATHS),
-            strict=True,
-        )
-        template = self._template
-        pairs = list(zip(self._keys * ticks, [template % row for row in rows], strict=True))
-        return [pairs[k * count : (k + 1) * count] for k in range(ticks)]
+        rows = zip(self._id_json * ticks, *(columns[path] for path in _PATHS), strict=True)
+        pairs = []
+        for k, timestamp in enumerate(block.timestamps):
+            seq = str(block.first_seq + k)
+            template = self._head + f'{timestamp}","seq":{seq}'.encode() + self._tail
+            values = [template % row for row in islice(rows, count)]
+            pairs.append(list(zip(self._keys, values, strict=True)))
+        return pairs
