@@ -1,9 +1,11 @@
 """Running a simulator into a sink: paced in real time, or as fast as possible.
 
-`run_realtime` hands out a tick every interval/speedup wall-clock seconds; the
-frames carry simulated time from the config's start (for a live feed, now) in
-steps of `step_s`. `run_backfill` generates from the start up to an end time
-without pausing. Both return `RunCounts(frames, ticks)`.
+`run_realtime` hands out a tick every interval/speedup wall-clock seconds, for
+a duration in wall-clock seconds; the frames carry simulated time from the
+config's start (for a live feed, now) in steps of `step_s`, normally the
+interval, so speedup is simulated seconds per wall-clock second.
+`run_backfill` generates from the start up to an end time without pausing.
+Both return `RunCounts(frames, ticks)`.
 
 Neither closes the sink: the caller owns it. If the sink was given a
 `LabelWriter` (`labels=`), each fault's label is written as the fault starts;
@@ -49,8 +51,8 @@ def run_realtime(
     stop: threading.Event | None = None,
     on_tick: Callable[[RunCounts], None] | None = None,
 ) -> RunCounts:
-    """Tick every interval_s / speedup seconds until duration_s of simulated time
-    has been generated (None: until `stop` is set).
+    """Tick every interval_s / speedup wall-clock seconds for duration_s seconds
+    (that is, duration_s * speedup / interval_s ticks; None: until `stop` is set).
 
     A sink slower than the pace delays the next tick rather than bunching ticks
     to catch up; simulated time stays evenly stepped either way.
@@ -58,8 +60,8 @@ def run_realtime(
     if interval_s <= 0 or speedup <= 0:
         raise ValueError("interval_s and speedup must be positive")
     stop = stop or threading.Event()
-    limit = None if duration_s is None else math.ceil(duration_s / sim.config.step_s - 1e-9)
     pace_s = interval_s / speedup
+    limit = None if duration_s is None else math.ceil(duration_s / pace_s - 1e-9)
     labels = _LabelStream(sim, sink)
     frames = ticks = 0
     due = time.monotonic()
