@@ -49,7 +49,7 @@ CELLS_PER_BLOCK = 16_384
 MAX_BLOCK_TICKS = 64
 
 # Rows of the per-tick random draws.
-_NORMAL_ROWS = 16
+_NORMAL_ROWS = 13
 _N_BURN, _N_LOAD, _N_FADING, _N_RADIO = slice(0, 3), 3, 4, 5
 _N_TEMPS, _N_RATES = slice(6, 10), slice(10, 13)
 _UNIFORM_ROWS = 4
@@ -57,7 +57,12 @@ _U_BURN, _U_CAPTURE = slice(0, 3), 3
 
 
 class Simulator:
-    """A fleet of simulated satellites; see `SimulatorConfig`."""
+    """A fleet of simulated satellites; see `SimulatorConfig`.
+
+    Frames are computed a block of ticks ahead and handed out one tick at a time;
+    `now`, `ticks` and `labels` describe what has been handed out. `orbits` holds
+    the fleet's orbital elements as of the end of the last block computed.
+    """
 
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
@@ -109,6 +114,7 @@ class Simulator:
 
     @property
     def label_count(self) -> int:
+        """len(labels), without copying them."""
         return self._faults.count_before(self._emitted_ticks)
 
     def tick(self) -> list[dict[str, Any]]:

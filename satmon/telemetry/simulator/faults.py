@@ -274,15 +274,7 @@ class ScheduledFault:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScheduledFault:
-        unknown = set(data) - {
-            "satellite",
-            "kind",
-            "start",
-            "duration",
-            "duration_s",
-            "channel",
-            "magnitude",
-        }
+        unknown = set(data) - _SCHEDULE_FIELDS
         if unknown:
             raise FaultScheduleError(f"unknown field(s): {', '.join(sorted(unknown))}")
         for required in ("satellite", "kind", "start"):
@@ -304,6 +296,9 @@ class ScheduledFault:
             channel=data.get("channel"),
             magnitude=None if magnitude is None else float(magnitude),
         )
+
+
+_SCHEDULE_FIELDS = {"satellite", "kind", "start", "duration", "duration_s", "channel", "magnitude"}
 
 
 def load_schedule(path: Path | str) -> list[ScheduledFault]:
