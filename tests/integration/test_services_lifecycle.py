@@ -9,6 +9,8 @@ not come up fails these tests; none is ever skipped.
 
 from __future__ import annotations
 
+import base64
+import json
 import socket
 import struct
 import subprocess
@@ -254,6 +256,61 @@ def test_service_survives_stop_start_and_restart(name: str) -> None:
     assert restarted.returncode == 0, describe(restarted)
     assert recorded_pid(name) != pid_before
     PROBES[name]()
+
+
+PROBE_MODEL = """
+import numpy as np
+import triton_python_backend_utils as pb_utils
+
+import satmon
+
+
+class TritonPythonModel:
+    def execute(self, requests):
+        responses = []
+        for request in requests:
+            x = pb_utils.get_input_tensor_by_name(request, "X").as_numpy()
+            y = pb_utils.Tensor("Y", (x + 1).astype(np.float32))
+            responses.append(pb_utils.InferenceResponse([y]))
+        return responses
+"""
+
+
+def test_triton_python_backend_imports_from_the_project_venv() -> None:
+    """A python-backend model that imports numpy and satmon loads and answers:
+    the stub finds the venv (PATH) and its libraries (LD_LIBRARY_PATH)."""
+    name = "services_lifecycle_probe"
+    config = {
+        "backend": "python",
+        "max_batch_size": 8,
+        "input": [{"name": "X", "data_type": "TYPE_FP32", "dims": [4]}],
+        "output": [{"name": "Y", "data_type": "TYPE_FP32", "dims": [4]}],
+        "instance_group": [{"kind": "KIND_CPU", "count": 1}],
+    }
+    # Model files sent with the load request: nothing is written to model_repository/.
+    load = httpx.post(
+        f"http://127.0.0.1:8500/v2/repository/models/{name}/load",
+        json={
+            "parameters": {
+                "config": json.dumps(config),
+                "file:1/model.py": base64.b64encode(PROBE_MODEL.encode()).decode(),
+            }
+        },
+        timeout=120,
+    )
+    assert load.status_code == 200, load.text
+    try:
+        infer = httpx.post(
+            f"http://127.0.0.1:8500/v2/models/{name}/infer",
+            json={
+                "inputs": [{"name": "X", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]
+            },
+            timeout=30,
+        )
+        assert infer.status_code == 200, infer.text
+        assert infer.json()["outputs"][0]["data"] == [2.0, 3.0, 4.0, 5.0]
+    finally:
+        httpx.post(f"http://127.0.0.1:8500/v2/repository/models/{name}/unload", json={}, timeout=60)
 
 
 def test_unknown_service_is_an_error_naming_it() -> None:
