@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from satmon import __version__
 from satmon.api.deps import ApiState
@@ -13,8 +17,18 @@ from satmon.api.routers import health, inference, query, search, trends
 API_PREFIX = "/api/v1"
 
 
-def create_app(state: ApiState) -> FastAPI:
+def create_app(state: ApiState, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+    """The API on the given adapters; `on_shutdown` runs (in a thread) once the server
+    has stopped taking requests, before the process exits on SIGTERM or Ctrl-C."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if on_shutdown is not None:
+            await run_in_threadpool(on_shutdown)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="satmon",
         version=__version__,
         description="Satellite telemetry monitoring: trends, forecasts, anomalies and jobs.",

@@ -91,6 +91,8 @@ class JobStatusPublic(BaseModel):
 
 
 class ChannelForecastPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     mean: list[float]
     lower: list[float]
     upper: list[float]

@@ -116,6 +116,10 @@ def test_metric_catalogue(api: TestClient):
 def test_predictions_and_compare_after_a_triggered_job(api: TestClient):
     jobs = ok(api.get("/api/v1/query/jobs", params={"satellite_id": "SAT-001"}))
     assert jobs["total"] == 1
+    result = ok(api.get(f"/api/v1/inference/result/{jobs['items'][0]['job_id']}"))
+    eps = next(s for s in result["subsystems"] if s["subsystem"] == "eps")
+    assert len(eps["forecast"]["channels"]["battery_voltage"]["mean"]) == 10
+    assert result["result"] is None
     end = (NOW + timedelta(minutes=5)).isoformat()
     start = (NOW - timedelta(minutes=5)).isoformat()
     predicted = ok(

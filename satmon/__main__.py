@@ -1,0 +1,3 @@
+from satmon.cli import app
+
+app()

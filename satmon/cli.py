@@ -1,0 +1,217 @@
+"""The satmon command. Verbs parse their flags and call the package that does the work."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from satmon.config import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+app = typer.Typer(
+    name="satmon",
+    help="Satellite telemetry monitoring: simulate, ingest, analyse, serve.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+def _settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**values)
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@app.command()
+def config() -> None:
+    """Print the effective configuration (secrets masked)."""
+    table = Table("setting", "value", title="satmon configuration")
+    for name, value in _settings().effective().items():
+        table.add_row(name, "" if value is None else str(value))
+    Console().print(table)
+
+
+@app.command()
+def simulate(
+    satellites: Annotated[int, typer.Option(min=1, help="Number of satellites")] = 3,
+    interval: Annotated[float, typer.Option(min=0.001, help="Seconds between frames")] = 1.0,
+    duration: Annotated[
+        float | None,
+        typer.Option(min=0.0, help="Seconds to run (real time); default until interrupted"),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same run")] = 42,
+    speedup: Annotated[
+        float, typer.Option(min=0.001, help="Simulated seconds per wall-clock second")
+    ] = 1.0,
+    backfill: Annotated[
+        tuple[str, str] | None,
+        typer.Option(help="Generate START END as fast as possible (RFC 3339, `now` or `now-7d`)"),
+    ] = None,
+    fault_rate: Annotated[
+        float, typer.Option(min=0.0, help="Injected faults per satellite-day")
+    ] = 0.0,
+    fault_schedule: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="JSON file of faults to inject")
+    ] = None,
+    output: Annotated[str, typer.Option(help="stdout, jsonl or embedded")] = "stdout",
+    file: Annotated[Path | None, typer.Option(help="File of the jsonl output")] = None,
+    labels: Annotated[Path | None, typer.Option(help="Where to write fault labels")] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Data directory of the embedded output (default SATMON_DATA_DIR)"),
+    ] = None,
+) -> None:
+    """Generate telemetry frames from the physics simulator."""
+    from satmon.errors import InvalidRequestError
+    from satmon.telemetry.simulate import Output, SimulateOptions, parse_moment, run_simulation
+    from satmon.telemetry.simulator.faults import load_schedule
+
+    settings = _settings(data_dir=data_dir)
+    _logging(settings)
+    try:
+        window = None
+        if backfill is not None:
+            now = datetime.now(UTC)  # one `now` for both ends of the window
+            window = (
+                parse_moment(backfill[0], "--backfill START", now),
+                parse_moment(backfill[1], "--backfill END", now),
+            )
+        options = SimulateOptions(
+            satellites=satellites,
+            interval_s=interval,
+            duration_s=duration,
+            seed=seed,
+            speedup=speedup,
+            backfill=window,
+            fault_rate_per_day=fault_rate,
+            fault_schedule=load_schedule(fault_schedule) if fault_schedule else [],
+            output=Output(output),
+            file=file,
+            labels=labels,
+            data_dir=settings.data_dir,
+            progress=output != "stdout" and sys.stderr.isatty(),
+        )
+        report = run_simulation(options)
+    except (InvalidRequestError, ValueError) as exc:
+        err.print(f"[red]satmon simulate: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    where = f", labels in {report.labels_path}" if report.labels_path else ""
+    err.print(f"{report.frames} frames in {report.ticks} ticks, {report.labels} faults{where}")
+
+
+@app.command()
+def up(
+    host: Annotated[str | None, typer.Option(help="API address (SATMON_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="API port (SATMON_PORT)")] = None,
+    satellites: Annotated[int, typer.Option(min=1, help="Simulated satellites")] = 3,
+    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between frames")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Simulator seed")] = 42,
+    fault_rate: Annotated[
+        float, typer.Option(min=0.0, help="Injected faults per satellite-day")
+    ] = 2.0,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where the embedded stores live (SATMON_DATA_DIR)")
+    ] = None,
+) -> None:
+    """Run everything in one process, embedded: simulator, ingest, trigger, analysis, API."""
+    from satmon.api.app import create_app
+    from satmon.api.deps import ApiState
+    from satmon.embedded import EmbeddedSystem, SimulationOptions
+
+    settings = _settings(api_host=host, api_port=port, data_dir=data_dir)
+    _logging(settings)
+    system = EmbeddedSystem(
+        settings,
+        SimulationOptions(
+            satellites=satellites, interval_s=interval, seed=seed, fault_rate_per_day=fault_rate
+        ),
+    )
+    system.start()
+    api = create_app(ApiState(adapters=system.adapters, jobs=system.jobs), on_shutdown=system.stop)
+    err.print(f"satmon is up: http://{settings.api_host}:{settings.api_port}/docs")
+    _serve(api, settings)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="API address (SATMON_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="API port (SATMON_PORT)")] = None,
+) -> None:
+    """Run the API alone (the operation server) on the configured stores."""
+    from satmon.api.app import create_app
+    from satmon.api.deps import ApiState
+    from satmon.runtime import job_service, local_executor, open_adapters
+
+    settings = _settings(api_host=host, api_port=port)
+    _logging(settings)
+    adapters = open_adapters(settings)
+    queue = local_executor(adapters)
+
+    def shutdown() -> None:
+        queue.close()
+        adapters.close()
+
+    api = create_app(
+        ApiState(adapters=adapters, jobs=job_service(adapters, queue)), on_shutdown=shutdown
+    )
+    _serve(api, settings)
+
+
+def _serve(api: FastAPI, settings: Settings) -> None:
+    """Run the API until SIGTERM or Ctrl-C; the app's shutdown hook stops the rest."""
+    import signal
+
+    import uvicorn
+
+    # uvicorn raises the signal that stopped it again once it has shut down cleanly;
+    # these handlers make that a no-op, so a clean shutdown exits with status 0.
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda *_: None)
+
+    uvicorn.run(
+        api, host=settings.api_host, port=settings.api_port, log_config=None, access_log=False
+    )
+
+
+db = typer.Typer(help="The results database.", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+
+@db.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
+) -> None:
+    """Run the results database's migrations (tables, indexes and the seed's views)."""
+    from satmon.config import mask_url
+    from satmon.store.migrate import upgrade
+
+    settings = _settings()
+    _logging(settings)
+    url = settings.results_database_url
+    try:
+        upgrade(url, revision)
+    except Exception as exc:
+        err.print(f"[red]satmon db upgrade: {mask_url(url)}: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    err.print(f"{mask_url(url)} is at revision {revision}")
