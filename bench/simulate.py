@@ -1,11 +1,17 @@
-"""Simulator throughput: frames/s in backfill, fleet-vectorised engine vs a naive loop.
+"""Simulator throughput, and ingestion of its frames into the embedded SQLite store.
 
     python bench/simulate.py [--quick] [--repeats N]
 
 For 10, 100 and 1,000 satellites it generates one-minute frames as JSON bytes
 (the path that feeds the bus) and, in the same run, the baseline: one satellite
 object at a time, random values per field and json.dumps, producing frames of
-the same layout. Prints a table and writes bench/results/simulate.json.
+the same layout.
+
+Then it ingests the generated frames into a fresh SQLite time-series store the
+way `satmon simulate --output embedded` does (batched decode, validation,
+conversion to samples, one transaction per batch), against the per-message way
+(json.loads of one frame, its samples inserted and committed, then the next).
+Prints tables and writes bench/results/simulate.json.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ import json
 import os
 import platform
 import random
+import sqlite3
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -29,7 +37,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from satmon.ingest.direct import StoreSink
 from satmon.telemetry.codec import decode_frame
+from satmon.telemetry.schema import CHANNELS
 from satmon.telemetry.simulator import Simulator, SimulatorConfig
 from satmon.telemetry.simulator.runner import run_backfill
 
@@ -168,6 +178,97 @@ def measure(
     return best, sink
 
 
+# --- ingesting into the embedded store --------------------------------------------------
+
+
+@dataclass
+class IngestResult:
+    satellites: int
+    frames: int
+    samples: int
+    batched_frames_per_s: float
+    batched_samples_per_s: float
+    per_message_frames_per_s: float
+    speedup: float
+
+
+class CollectingSink(CountingSink):
+    """Keeps the frames, to ingest them afterwards."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[tuple[bytes, bytes]] = []
+
+    def write(self, pairs: list[tuple[bytes, bytes]]) -> None:
+        super().write(pairs)
+        self.pairs.extend(pairs)
+
+
+def generated_frames(satellites: int, frames: int) -> list[tuple[bytes, bytes]]:
+    sink = CollectingSink()
+    engine_backfill(satellites, max(1, frames // satellites), sink)
+    return sink.pairs
+
+
+def ingest_batched(pairs: list[tuple[bytes, bytes]], folder: Path) -> tuple[float, int]:
+    from satmon.tsdb.sqlite import SqliteTimeSeriesStore
+
+    store = SqliteTimeSeriesStore(folder / "batched.sqlite")
+    sink = StoreSink(store)
+    began = time.perf_counter()
+    for start in range(0, len(pairs), 1_000):
+        sink.write(pairs[start : start + 1_000])
+    sink.close()
+    elapsed = time.perf_counter() - began
+    store.close()
+    return elapsed, sink.samples_written
+
+
+_PER_MESSAGE_FIELDS = [(c.subsystem, c.field, c.metric) for c in CHANNELS]
+
+
+def ingest_per_message(pairs: list[tuple[bytes, bytes]], folder: Path) -> float:
+    """The seed's shape: parse one message, write its samples, commit, next message."""
+    db = sqlite3.connect(folder / "per_message.sqlite")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(
+        "CREATE TABLE samples (metric TEXT, satellite_id TEXT, subsystem TEXT, ts INTEGER,"
+        " value REAL, PRIMARY KEY (metric, satellite_id, ts))"
+    )
+    began = time.perf_counter()
+    for _, value in pairs:
+        frame = json.loads(value)
+        ts = int(datetime.fromisoformat(frame["timestamp"]).timestamp() * 1000)
+        rows = [
+            (metric, frame["satellite_id"], section, ts, float(frame[section][name]))
+            for section, name, metric in _PER_MESSAGE_FIELDS
+            if frame[section].get(name) is not None
+        ]
+        db.executemany("INSERT OR REPLACE INTO samples VALUES (?, ?, ?, ?, ?)", rows)
+        db.commit()
+    elapsed = time.perf_counter() - began
+    db.close()
+    return elapsed
+
+
+def measure_ingest(satellites: int, frames: int, baseline_frames: int) -> IngestResult:
+    pairs = generated_frames(satellites, frames)
+    with tempfile.TemporaryDirectory() as folder:
+        batched_s, samples = ingest_batched(pairs, Path(folder))
+        per_message_s = ingest_per_message(pairs[:baseline_frames], Path(folder))
+    batched = len(pairs) / batched_s
+    per_message = min(baseline_frames, len(pairs)) / per_message_s
+    return IngestResult(
+        satellites=satellites,
+        frames=len(pairs),
+        samples=samples,
+        batched_frames_per_s=round(batched),
+        batched_samples_per_s=round(samples / batched_s),
+        per_message_frames_per_s=round(per_message),
+        speedup=round(batched / per_message, 1),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer frames, for a smoke run")
@@ -178,7 +279,9 @@ def main() -> None:
 
     console = Console(stderr=True)
     results: list[Result] = []
-    steps = len(FLEETS) * 3
+    ingest_results: list[IngestResult] = []
+    ingest_frames, ingest_baseline = (20_000, 2_000) if args.quick else (100_000, 10_000)
+    steps = len(FLEETS) * 4
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -196,6 +299,9 @@ def main() -> None:
             progress.advance(task)
             progress.update(task, description=f"{satellites:>5} satellites: naive loop")
             baseline, _ = measure(naive_backfill, satellites, baseline_frames, args.repeats)
+            progress.advance(task)
+            progress.update(task, description=f"{satellites:>5} satellites: SQLite ingest")
+            ingest_results.append(measure_ingest(satellites, ingest_frames, ingest_baseline))
             progress.advance(task)
             results.append(
                 Result(
@@ -223,6 +329,19 @@ def main() -> None:
         )
     Console().print(table)
 
+    ingest_table = Table(title="Ingest into the embedded SQLite store")
+    for column in ("satellites", "frames/s", "samples/s", "per-message frames/s", "ratio"):
+        ingest_table.add_column(column, justify="right")
+    for i in ingest_results:
+        ingest_table.add_row(
+            f"{i.satellites:,}",
+            f"{i.batched_frames_per_s:,.0f}",
+            f"{i.batched_samples_per_s:,.0f}",
+            f"{i.per_message_frames_per_s:,.0f}",
+            f"{i.speedup:.1f}x",
+        )
+    Console().print(ingest_table)
+
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -238,6 +357,7 @@ def main() -> None:
                 "step_s": STEP_S,
                 "repeats": args.repeats,
                 "results": [asdict(r) for r in results],
+                "ingest_embedded": [asdict(i) for i in ingest_results],
             },
             indent=2,
         )
