@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from satmon.cache.base import Cache
 from satmon.cache.memory import MemoryCache
-from satmon.config import Settings, mask_url
-from satmon.errors import ServiceUnavailableError
+from satmon.cache.redis import RedisCache
+from satmon.config import Settings
 
 
 def open_cache(settings: Settings) -> Cache:
     if settings.redis_url:
-        raise ServiceUnavailableError(
-            "redis",
-            mask_url(settings.redis_url.get_secret_value()),
-            "this build has no Redis adapter",
-        )
+        return RedisCache(settings.redis_url.get_secret_value())
     return MemoryCache()
