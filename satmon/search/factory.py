@@ -4,14 +4,12 @@ SQLite FTS5 in the data directory."""
 from __future__ import annotations
 
 from satmon.config import Settings
-from satmon.errors import ServiceUnavailableError
 from satmon.search.base import SearchIndex
+from satmon.search.elastic import ElasticsearchIndex
 from satmon.search.fts import FtsSearchIndex
 
 
 def open_search(settings: Settings) -> SearchIndex:
     if settings.elasticsearch_url:
-        raise ServiceUnavailableError(
-            "elasticsearch", settings.elasticsearch_url, "this build has no Elasticsearch adapter"
-        )
+        return ElasticsearchIndex(settings.elasticsearch_url)
     return FtsSearchIndex(settings.search_path)
