@@ -7,12 +7,16 @@ from datetime import datetime
 from typing import Protocol
 
 from satmon.store.records import (
+    AcknowledgementRecord,
+    AlertFilter,
     AlertRecord,
+    AlertStatusRecord,
     JobFilter,
     JobRecord,
     JobSummary,
     ModelOutcome,
     ModelResultRecord,
+    NewAcknowledgement,
     NewJob,
     Page,
     PredictionPoint,
@@ -70,6 +74,13 @@ class ResultsStore(Protocol):
         limit: int = 100,
     ) -> list[AlertRecord]:
         """What v_anomaly_alerts holds, newest first."""
+
+    def alerts(self, where: AlertFilter, limit: int = 100) -> list[AlertStatusRecord]:
+        """The rows of v_anomaly_alerts with their acknowledgements, newest first."""
+
+    def acknowledge_alert(self, ack: NewAcknowledgement) -> AcknowledgementRecord:
+        """Record an operator's acknowledgement of the alert (job_id, subsystem). The
+        first one stands; acknowledging again returns it. NotFoundError if no such alert."""
 
     def job_summary(self, job_id: str) -> JobSummary | None:
         """What v_inference_job_summary holds for one job."""

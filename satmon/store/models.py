@@ -164,3 +164,21 @@ class InferenceResult(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
     __table_args__ = (UniqueConstraint("job_id", "model_name"),)
+
+
+class AlertAcknowledgement(Base):
+    """An operator's acknowledgement of an alert (a row of v_anomaly_alerts, keyed by
+    job and subsystem). Not in the seed: the view keeps its columns, and the
+    dashboard joins this table to it."""
+
+    __tablename__ = "alert_acknowledgements"
+
+    job_id: Mapped[str] = mapped_column(
+        Text, ForeignKey("inference_jobs.job_id", ondelete="CASCADE"), primary_key=True
+    )
+    subsystem: Mapped[str] = mapped_column(String(32), primary_key=True)
+    acknowledged_by: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_alert_acknowledgements_acknowledged_at", "acknowledged_at"),)

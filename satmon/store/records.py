@@ -229,3 +229,41 @@ class PredictionPoint:
     lower: float
     upper: float
     job_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewAcknowledgement:
+    """An operator's acknowledgement of one alert: a subsystem a job found anomalous."""
+
+    job_id: str
+    subsystem: str
+    acknowledged_by: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgementRecord:
+    job_id: str
+    subsystem: str
+    acknowledged_by: str
+    note: str | None
+    acknowledged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFilter:
+    """`since` is inclusive; `acknowledged` None means both."""
+
+    satellite_id: str | None = None
+    subsystem: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    acknowledged: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertStatusRecord:
+    """A row of v_anomaly_alerts with its acknowledgement, if it has one."""
+
+    alert: AlertRecord
+    acknowledgement: AcknowledgementRecord | None

@@ -15,17 +15,22 @@ from sqlalchemy.exc import SQLAlchemyError
 from satmon.config import mask_url
 from satmon.errors import InvalidRequestError, ServiceUnavailableError
 from satmon.store import migrate
+from satmon.store.alerts import AlertRepository
 from satmon.store.database import Database, create_db_engine
 from satmon.store.jobs import JobRepository
 from satmon.store.predictions import PredictionRepository, stitch
 from satmon.store.queries import ReportRepository
 from satmon.store.records import (
+    AcknowledgementRecord,
+    AlertFilter,
     AlertRecord,
+    AlertStatusRecord,
     JobFilter,
     JobRecord,
     JobSummary,
     ModelOutcome,
     ModelResultRecord,
+    NewAcknowledgement,
     NewJob,
     Page,
     PredictionPoint,
@@ -142,6 +147,17 @@ class SqlResultsStore:
             raise InvalidRequestError("limit", "must not be negative")
         with self._db.read() as session:
             return ReportRepository(session).anomaly_alerts(satellite_id, subsystem, since, limit)
+
+    def alerts(self, where: AlertFilter, limit: int = 100) -> list[AlertStatusRecord]:
+        if limit < 0:
+            raise InvalidRequestError("limit", "must not be negative")
+        with self._db.read() as session:
+            return AlertRepository(session).list(where, limit)
+
+    def acknowledge_alert(self, ack: NewAcknowledgement) -> AcknowledgementRecord:
+        """Raises NotFoundError if the job's subsystem is not an alert."""
+        with self._db.write() as session:
+            return AlertRepository(session).acknowledge(ack, self._clock())
 
     def job_summary(self, job_id: str) -> JobSummary | None:
         with self._db.read() as session:
