@@ -12,7 +12,17 @@ from satmon import __version__
 from satmon.api.deps import ApiState
 from satmon.api.errors import ErrorResponse, install_error_handlers
 from satmon.api.metrics import install_metrics
-from satmon.api.routers import health, inference, query, search, trends
+from satmon.api.routers import (
+    alerts,
+    dashboard,
+    health,
+    inference,
+    live,
+    query,
+    search,
+    trends,
+)
+from satmon.api.web import install_web
 
 API_PREFIX = "/api/v1"
 
@@ -43,8 +53,9 @@ def create_app(state: ApiState, on_shutdown: Callable[[], None] | None = None) -
     install_metrics(app, API_PREFIX)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (inference, trends, query, search, health):
+    for module in (inference, trends, query, search, health, alerts, live, dashboard):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)  # /health, /ready, /metrics at the root as well
+    install_web(app)  # last: its catch-all route must not shadow the API's
     return app
