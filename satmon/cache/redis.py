@@ -38,7 +38,7 @@ class RedisCache:
         *,
         prefix: str = DEFAULT_PREFIX,
         socket_timeout_s: float = 0.5,
-        max_connections: int = 32,
+        max_connections: int = 64,
     ) -> None:
         self.url = mask_url(url)
         self.prefix = prefix
