@@ -42,7 +42,8 @@ start_detached() {
     local log
     log="$(log_file_of "$name")"
     write_start_marker "$name"
-    setsid nohup "$@" >>"$log" 2>&1 </dev/null &
+    # 9>&-: the daemon must not inherit the lock scripts/services holds on fd 9.
+    setsid nohup "$@" >>"$log" 2>&1 </dev/null 9>&- &
     printf '%s\n' "$!" >"$(pid_file_of "$name")"
 }
 

@@ -72,7 +72,8 @@ postgres_start() {
     write_start_marker postgres
     chown postgres:postgres "$log"
     # pg_ctl -w returns once the server accepts connections (or fails).
-    if ! as_postgres "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null; then
+    # 9>&-: the server must not inherit the lock scripts/services holds on fd 9.
+    if ! as_postgres "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null 9>&-; then
         say_error "postgres: pg_ctl start failed; log: $log"
         print_log_tail "$log"
         return 1
