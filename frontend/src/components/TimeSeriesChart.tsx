@@ -57,7 +57,7 @@ const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 
 export function timeTicks([start, end]: [number, number], max = 7): number[] {
   const span = end - start;
   if (!(span > 0)) return [start];
-  const step = TICK_STEPS_MS.find((s) => span / s <= max) ?? Math.ceil(span / max / 86_400_000) * 86_400_000;
+  const step = TICK_STEPS_MS.find((s) => span / s <= max - 1) ?? Math.ceil(span / (max - 1) / 86_400_000) * 86_400_000;
   const ticks: number[] = [];
   for (let t = Math.ceil(start / step) * step; t <= end; t += step) ticks.push(t);
   return ticks;
