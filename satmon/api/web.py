@@ -20,6 +20,18 @@ RESERVED = ("/api", "/docs", "/redoc", "/openapi.json", "/health", "/ready", "/m
 _IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+def build_is_current(dist: Path = DIST) -> bool:
+    """Whether dist/ was built after the last change to the dashboard's sources."""
+    index = dist / "index.html"
+    if not index.is_file():
+        return False
+    frontend = dist.parent
+    sources = [frontend / "index.html", frontend / "package-lock.json", frontend / "vite.config.ts"]
+    sources += [p for p in (frontend / "src").rglob("*") if p.is_file()]
+    built = index.stat().st_mtime
+    return all(p.stat().st_mtime <= built for p in sources if p.exists())
+
+
 def _reserved(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in RESERVED)
 

@@ -153,7 +153,7 @@ export function TrendsView() {
               );
             })}
           </div>
-          <div className="charts" data-testid="charts" data-step={data.step_s} data-start={data.start_ms}>
+          <div className="charts" data-testid="charts" data-step={data.step_s} data-start={data.start_ms} data-satellite={data.satellite_id}>
             {data.metrics.map((m) => (
               <MetricChart
                 key={m.metric}
