@@ -53,9 +53,21 @@ triton_assemble_backend() {
         die "triton: the wheel has no python backend stub for Python $python_version"
     target="$(triton_backend_dir)/python"
     mkdir -p "$target"
-    cp -p "$dist/backends/python/libtriton_python.so" \
+    local source
+    for source in "$dist/backends/python/libtriton_python.so" \
         "$dist/backends/python/triton_python_backend_utils.py" \
-        "$dist/python_backend_stubs/$python_version/triton_python_backend_stub" "$target/"
+        "$dist/python_backend_stubs/$python_version/triton_python_backend_stub"; do
+        replace_file_if_changed "$source" "$target/$(basename "$source")"
+    done
+}
+
+# Copies SOURCE over TARGET unless they are equal, by rename: a running server's
+# stub or library cannot be overwritten in place ("Text file busy").
+replace_file_if_changed() {
+    local source=$1 target=$2
+    cmp -s "$source" "$target" && return 0
+    cp -p "$source" "$target.new"
+    mv -f "$target.new" "$target"
 }
 
 triton_library_path() {
