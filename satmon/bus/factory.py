@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from satmon.bus.base import Bus
+from satmon.bus.kafka import KafkaBus
 from satmon.bus.memory import InProcessBus
 from satmon.config import Settings
-from satmon.errors import ServiceUnavailableError
 
 
 def open_bus(settings: Settings) -> Bus:
+    """A configured Kafka must answer now (ServiceUnavailableError names the brokers);
+    opening creates satmon's topics where they are missing."""
     if settings.kafka_bootstrap_servers:
-        raise ServiceUnavailableError(
-            "kafka", settings.kafka_bootstrap_servers, "this build has no Kafka adapter"
-        )
+        return KafkaBus.from_settings(settings)
     return InProcessBus()
