@@ -13,8 +13,11 @@ SATMON_TEST_REDIS_URL and SATMON_TEST_ELASTICSEARCH_URL point them elsewhere.
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -117,3 +120,52 @@ def elastic_index() -> Iterator[ElasticsearchIndex]:
     finally:
         index.delete_index()
         index.close()
+
+
+# --- Kafka and VictoriaMetrics: topics, groups and label values of the test's own --------
+#
+# Kafka tests name their topics and groups with unique_name(); VictoriaMetrics has no
+# databases, so its tests write series whose satellite ids (and metric names, where a
+# query spans all satellites) are unique to the test.
+
+KAFKA_BOOTSTRAP_SERVERS = os.environ.get("SATMON_TEST_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+VICTORIA_METRICS_URL = os.environ.get("SATMON_TEST_VICTORIA_METRICS_URL", "http://127.0.0.1:8428")
+SERVICES_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "services"
+SERVICE_SCRIPT_TIMEOUT_S = 600  # waits for other runs' lifecycle changes (a file lock)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "service_fault: stops and restarts a shared service; runs after every other test",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that stop a service run last, so no other test of the run sees it down."""
+    items.sort(key=lambda item: item.get_closest_marker("service_fault") is not None)
+
+
+def run_services_script(*args: str) -> None:
+    result = subprocess.run(
+        [str(SERVICES_SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=SERVICE_SCRIPT_TIMEOUT_S,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"scripts/services {' '.join(args)} failed (exit {result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+
+
+@contextmanager
+def service_stopped(name: str) -> Iterator[None]:
+    """`name` is down inside the block and up again after it, even when the block fails."""
+    run_services_script("down", name)
+    try:
+        yield
+    finally:
+        run_services_script("up", name)
