@@ -1,0 +1,109 @@
+"""The three architectures by name, their losses and their ONNX export (torch).
+
+Every network exports the same signature, so one serving runtime runs all three:
+
+    x        (batch, window, channels)    normalised window, float32
+    forecast (batch, horizon, channels)   the next `horizon` steps, normalised
+    fitted   (batch, window, channels)    the model's value for each window step:
+                                          forecasters: the one-step forecast made
+                                          from the step before (step 0: x itself);
+                                          the VAE: its reconstruction
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+from torch.nn import functional as F  # noqa: N812
+
+from satmon.models.artifact import LSTM, TRANSFORMER, VAE
+from satmon.models.lstm import LSTMConfig, LSTMForecaster
+from satmon.models.transformer import TransformerConfig, TransformerForecaster
+from satmon.models.vae import VAE as VAENetwork  # noqa: N811 (VAE is the model's name here)
+from satmon.models.vae import VAEConfig
+
+Config = LSTMConfig | TransformerConfig | VAEConfig
+Network = LSTMForecaster | TransformerForecaster | VAENetwork
+CONFIGS: dict[str, type[Config]] = {
+    LSTM: LSTMConfig,
+    TRANSFORMER: TransformerConfig,
+    VAE: VAEConfig,
+}
+
+
+def build(name: str, config: Config) -> Network:
+    if isinstance(config, LSTMConfig):
+        return LSTMForecaster(config)
+    if isinstance(config, TransformerConfig):
+        return TransformerForecaster(config)
+    return VAENetwork(config)
+
+
+def make_config(name: str, inputs: int, targets: int, window: int, horizon: int) -> Config:
+    return CONFIGS[name](inputs=inputs, targets=targets, window=window, horizon=horizon)
+
+
+def loss(model: Network, batch: torch.Tensor) -> torch.Tensor:
+    """Training loss of a batch of windows (B, W+H, channels), normalised."""
+    cfg = model.config
+    w, h, t = cfg.window, cfg.horizon, cfg.targets
+    x = batch[:, :w]  # (B, W, inputs)
+    if isinstance(model, VAENetwork):
+        decoded, mu, logvar = model(x)  # (B, W+H, targets)
+        kl = -0.5 * torch.mean(torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1))
+        return F.mse_loss(decoded, batch[..., :t]) + model.config.beta * kl
+    steps = model(x)  # (B, W, H, targets)
+    # targets[b, s, k] = batch[b, s + 1 + k]: the H steps after each window step
+    future = batch[:, 1:, :t].unfold(1, h, 1)[:, :w]  # (B, W, targets, H)
+    return F.mse_loss(steps, future.permute(0, 1, 3, 2))
+
+
+class Exported(nn.Module):
+    """The serving signature around a trained network (see the module doc)."""
+
+    def __init__(self, model: Network) -> None:
+        super().__init__()
+        self.network = model
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        cfg = self.network.config
+        w, t = cfg.window, cfg.targets
+        if isinstance(self.network, VAENetwork):
+            decoded, _, _ = self.network(x)  # (B, W+H, targets)
+            return decoded[:, w:], decoded[:, :w]
+        steps = self.network(x)  # (B, W, H, targets)
+        fitted = torch.cat([x[:, :1, :t], steps[:, :-1, 0]], dim=1)  # (B, W, targets)
+        return steps[:, -1], fitted
+
+
+def export_onnx(model: Network, path: Path) -> None:
+    cfg = model.config
+    model.eval()
+    dummy = torch.zeros(1, cfg.window, cfg.inputs)
+    batch = {0: "batch"}
+    torch.onnx.export(
+        Exported(model),
+        (dummy,),
+        str(path),
+        input_names=["x"],
+        output_names=["forecast", "fitted"],
+        dynamic_axes={"x": batch, "forecast": batch, "fitted": batch},
+        opset_version=17,
+        dynamo=False,
+    )
+
+
+def checkpoint(name: str, model: Network) -> dict[str, Any]:
+    """A checkpoint that carries its own config (nanoGPT's habit)."""
+    return {"model": name, "config": asdict(model.config), "state_dict": model.state_dict()}
+
+
+def from_checkpoint(saved: dict[str, Any]) -> Network:
+    config = CONFIGS[saved["model"]](**saved["config"])
+    model = build(saved["model"], config)
+    model.load_state_dict(saved["state_dict"])
+    return model.eval()

@@ -1,0 +1,71 @@
+"""vae_timeseries: a variational autoencoder of the window (latent 32) that also
+forecasts.
+
+The encoder maps the flattened window to a Gaussian posterior over a 32-d
+latent; the decoder maps a latent to the window (its reconstruction) and to the
+next `horizon` steps. A window unlike the nominal ones it was trained on
+reconstructs badly: the reconstruction error is its anomaly statistic. Serving
+decodes the posterior mean, so inference is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+NAME = "vae_timeseries"
+
+
+@dataclass(frozen=True, slots=True)
+class VAEConfig:
+    inputs: int  # channels in the window
+    targets: int  # the first `targets` channels are reconstructed and forecast
+    window: int = 20
+    horizon: int = 10
+    latent: int = 32
+    hidden: int = 64
+    beta: float = 1e-3  # weight of the KL term: small, so reconstructions stay sharp
+    dropout: float = 0.0
+
+
+class VAE(nn.Module):
+    config: VAEConfig
+
+    def __init__(self, config: VAEConfig) -> None:
+        super().__init__()
+        self.config = config
+        out = (config.window + config.horizon) * config.targets
+        self.encoder = nn.Sequential(
+            nn.Linear(config.window * config.inputs, config.hidden),
+            nn.GELU(),
+            nn.Linear(config.hidden, config.hidden),
+            nn.GELU(),
+        )
+        self.mu = nn.Linear(config.hidden, config.latent)
+        self.logvar = nn.Linear(config.hidden, config.latent)
+        self.decoder = nn.Sequential(
+            nn.Linear(config.latent, config.hidden),
+            nn.GELU(),
+            nn.Linear(config.hidden, config.hidden),
+            nn.GELU(),
+            nn.Linear(config.hidden, out),
+        )
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.encoder(x.flatten(1))  # (B, W*inputs) -> (B, hidden)
+        return self.mu(h), self.logvar(h).clamp(-10.0, 10.0)  # 2 x (B, latent)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """z: (B, latent) -> (B, W+H, targets). Absolute values, not changes: a window
+        whose shape is nominal but whose level is not must reconstruct badly."""
+        cfg = self.config
+        decoded: torch.Tensor = self.decoder(z)  # (B, (W+H)*targets)
+        return decoded.view(-1, cfg.window + cfg.horizon, cfg.targets)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """x: (B, W, inputs) -> (B, W+H, targets) decoded, and the posterior (mu, logvar)."""
+        mu, logvar = self.encode(x)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar) if self.training else mu
+        return self.decode(z), mu, logvar
