@@ -1,0 +1,200 @@
+"""The Triton adapter of the serving port: tritonclient over gRPC or HTTP.
+
+TRITON_SERVER_URL is `host:port` of Triton's gRPC endpoint (the seed's form, e.g.
+127.0.0.1:8501), or a URL whose scheme picks the protocol: `grpc://host:port`
+or `http://host:port` (Triton's HTTP/REST endpoint, e.g. 127.0.0.1:8500).
+
+One request per window, so Triton's dynamic batcher can gather windows from
+many workers; a call with several windows sends them concurrently. Each request
+has a timeout; transport failures are retried with a short backoff and then
+raise ServiceUnavailableError. Models are listed from Triton's repository index
+and readiness is Triton's own health endpoint.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from satmon.errors import InvalidRequestError, NotFoundError, ServiceUnavailableError
+from satmon.serving.base import ModelInfo, Prediction, WindowInput
+from satmon.serving.runtime import Output, to_prediction
+
+OUTPUTS = ("FORECAST", "LOWER", "UPPER", "CHANNEL_SCORES")
+T = TypeVar("T")
+
+
+def parse_url(url: str) -> tuple[str, str]:
+    """(protocol, host:port) of a TRITON_SERVER_URL."""
+    parts = urlsplit(url if "://" in url else f"grpc://{url}")
+    if parts.scheme not in ("grpc", "http") or not parts.hostname or parts.port is None:
+        raise ValueError(
+            f"TRITON_SERVER_URL {url!r}: expected host:port (gRPC), grpc://host:port "
+            "or http://host:port"
+        )
+    return parts.scheme, f"{parts.hostname}:{parts.port}"
+
+
+class TritonModelServer:
+    name = "triton"
+
+    def __init__(
+        self,
+        url: str,
+        timeout_s: float = 10.0,
+        retries: int = 2,
+        backoff_s: float = 0.2,
+        concurrency: int = 64,
+    ) -> None:
+        self.url = url
+        self.protocol, self._address = parse_url(url)
+        self._timeout_s = timeout_s
+        self._retries = retries
+        self._backoff_s = backoff_s
+        self._concurrency = concurrency
+        if self.protocol == "grpc":
+            import tritonclient.grpc as client_module  # type: ignore[import-untyped]  # noqa: PLC0415
+
+            shared = client_module.InferenceServerClient(self._address)
+            self._grpc: Any = shared
+        else:
+            import tritonclient.http as client_module  # type: ignore[import-untyped]  # noqa: PLC0415
+        self._module: Any = client_module
+        # The HTTP client runs on gevent, whose sockets belong to one thread: each
+        # calling thread gets its own client. The gRPC client is thread-safe.
+        self._local = threading.local()
+        self._http_clients: list[Any] = []
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        from tritonclient.utils import (  # type: ignore[import-untyped]  # noqa: PLC0415
+            InferenceServerException,
+        )
+
+        self._exception: type[Exception] = InferenceServerException
+
+    @property
+    def _client(self) -> Any:
+        if self.protocol == "grpc":
+            return self._grpc
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._module.InferenceServerClient(
+                self._address,
+                connection_timeout=self._timeout_s,
+                network_timeout=self._timeout_s,
+            )
+            self._local.client = client
+            with self._lock:
+                self._http_clients.append(client)
+        return client
+
+    # --- the port ---------------------------------------------------------------------
+
+    def models(self) -> list[ModelInfo]:
+        if self.protocol == "grpc":
+            index = self._call(lambda: self._client.get_model_repository_index(as_json=True))
+            entries: list[dict[str, Any]] = index.get("models", [])
+        else:
+            entries = self._call(self._client.get_model_repository_index)
+        return [
+            ModelInfo(
+                name=entry["name"],
+                version=str(entry.get("version", "")),
+                ready=entry.get("state") == "READY",
+                description=f"served by Triton at {self.url}",
+            )
+            for entry in entries
+            if entry.get("name")
+        ]
+
+    def predict(self, model_name: str, inputs: Sequence[WindowInput]) -> list[Prediction]:
+        if len(inputs) == 1:
+            return [self._predict_one(model_name, inputs[0])]
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._concurrency, "triton-client")
+            pool = self._pool
+        futures = [pool.submit(self._predict_one, model_name, window) for window in inputs]
+        return [future.result() for future in futures]
+
+    def check_ready(self) -> None:
+        timeout = {"client_timeout": self._timeout_s} if self.protocol == "grpc" else {}
+        try:
+            ready = bool(self._client.is_server_live(**timeout)) and bool(
+                self._client.is_server_ready(**timeout)
+            )
+        except Exception as exc:
+            raise ServiceUnavailableError("triton", self.url, _reason(exc)) from exc
+        if not ready:
+            raise ServiceUnavailableError("triton", self.url, "the server is not ready")
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        if self.protocol == "grpc":
+            self._grpc.close()
+        with self._lock:
+            for client in self._http_clients:
+                client.close()
+            self._http_clients.clear()
+
+    # --- requests ---------------------------------------------------------------------
+
+    def _predict_one(self, model_name: str, window: WindowInput) -> Prediction:
+        values = np.ascontiguousarray(window.values, dtype=np.float64)[None]  # (1, W, C)
+        m = self._module
+        subsystem = m.InferInput("SUBSYSTEM", [1, 1], "BYTES")
+        subsystem.set_data_from_numpy(np.array([[window.subsystem.encode()]], dtype=object))
+        data = m.InferInput("WINDOW", list(values.shape), "FP64")
+        data.set_data_from_numpy(values)
+        horizon = m.InferInput("HORIZON", [1, 1], "INT32")
+        horizon.set_data_from_numpy(np.array([[window.horizon]], dtype=np.int32))
+        outputs = [m.InferRequestedOutput(name) for name in OUTPUTS]
+        kwargs: dict[str, Any] = {"outputs": outputs}
+        if self.protocol == "grpc":
+            kwargs["client_timeout"] = self._timeout_s
+        result = self._call(
+            lambda: self._client.infer(model_name, [subsystem, data, horizon], **kwargs),
+            model_name,
+        )
+        arrays = [np.asarray(result.as_numpy(name), dtype=np.float64)[0] for name in OUTPUTS]
+        return to_prediction(Output(*arrays), window.channels)
+
+    def _call(self, request: Callable[[], T], model_name: str | None = None) -> T:
+        for attempt in range(self._retries + 1):
+            try:
+                return request()
+            except self._exception as exc:
+                message = str(exc)
+                if model_name and ("unknown model" in message or "not found" in message.lower()):
+                    raise NotFoundError(f"model {model_name!r} is not served by Triton") from exc
+                if not _transient(exc):
+                    raise InvalidRequestError("window", message) from exc
+                failure: Exception = exc
+            except (OSError, TimeoutError) as exc:
+                failure = exc
+            if attempt < self._retries:
+                time.sleep(self._backoff_s * 2**attempt)
+        raise ServiceUnavailableError("triton", self.url, _reason(failure)) from failure
+
+
+def _transient(exc: Exception) -> bool:
+    status = str(getattr(exc, "status", lambda: "")() or "")
+    message = str(exc).lower()
+    return (
+        any(s in status for s in ("UNAVAILABLE", "DEADLINE_EXCEEDED", "503", "504"))
+        or "deadline" in message
+        or "timed out" in message
+        or "connection" in message
+        or "unavailable" in message
+    )
+
+
+def _reason(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}".strip()
