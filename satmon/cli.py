@@ -215,3 +215,67 @@ def db_upgrade(
         err.print(f"[red]satmon db upgrade: {mask_url(url)}: {exc}[/red]")
         raise typer.Exit(1) from exc
     err.print(f"{mask_url(url)} is at revision {revision}")
+
+
+@app.command()
+def train(
+    models: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Models to train (default: vae_timeseries transformer_timeseries lstm_timeseries)"
+        ),
+    ] = None,
+    source: Annotated[str, typer.Option(help="simulator, store or smap")] = "simulator",
+    satellites: Annotated[int, typer.Option(min=1, help="Simulated satellites")] = 4,
+    days: Annotated[float, typer.Option(min=0.01, help="Simulated days of nominal data")] = 1.0,
+    step: Annotated[float, typer.Option(min=0.001, help="Seconds between steps")] = 1.0,
+    since: Annotated[str, typer.Option(help="History to read from the store, e.g. 7d")] = "7d",
+    dataset: Annotated[
+        Path | None, typer.Option(help="A dataset folder in the SMAP layout (--source smap)")
+    ] = None,
+    channel: Annotated[
+        list[str] | None, typer.Option(help="SMAP channels to train on (default: all)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the data and of training")] = 0,
+    window: Annotated[int, typer.Option(min=2, help="Steps a model sees")] = 20,
+    horizon: Annotated[int, typer.Option(min=1, help="Steps a model forecasts")] = 10,
+    epochs: Annotated[
+        int, typer.Option(min=1, help="Most epochs (early stopping may end sooner)")
+    ] = 15,
+    train_windows: Annotated[
+        int, typer.Option(min=100, help="Training windows per network")
+    ] = 20_000,
+    version: Annotated[
+        int | None, typer.Option(min=1, help="Version to write (default: next)")
+    ] = None,
+    replace: Annotated[bool, typer.Option(help="Overwrite an existing version")] = False,
+    repository: Annotated[
+        Path | None, typer.Option(help="Triton model repository (default: the project's)")
+    ] = None,
+) -> None:
+    """Train models and write versioned artifacts into the Triton model repository."""
+    from satmon.models.cli import TrainRequest, run_training
+
+    request = TrainRequest(
+        models=models or [],
+        source=source,
+        satellites=satellites,
+        days=days,
+        step_s=step,
+        since=since,
+        dataset=dataset,
+        channels=channel or [],
+        seed=seed,
+        window=window,
+        horizon=horizon,
+        epochs=epochs,
+        train_windows=train_windows,
+        version=version,
+        replace=replace,
+        repository=repository,
+    )
+    try:
+        run_training(request, _settings(), err)
+    except (ValueError, FileNotFoundError, FileExistsError) as exc:
+        err.print(f"[red]satmon train: {exc}[/red]")
+        raise typer.Exit(2) from exc
