@@ -49,7 +49,7 @@ describe("TimeSeriesChart helpers", () => {
 });
 
 describe("the Trends view", () => {
-  const quiet = [path("/ready", { status: "ready", checks: {} }), path("/api/v1/alerts", []), path("/api/v1/trends/metrics", [])];
+  const quiet = [path("/api/v1/ready", { status: "ready", checks: {} }), path("/api/v1/alerts", []), path("/api/v1/trends/metrics", [])];
 
   it("says there is no data yet when no satellite has reported", async () => {
     fakeFetch(path("/api/v1/trends/satellites", []), ...quiet);
@@ -71,7 +71,7 @@ describe("the Trends view", () => {
   it("names the services /ready reports down", async () => {
     fakeFetch(
       path("/api/v1/trends/satellites", []),
-      path("/ready", { status: "unavailable", checks: { results: { ok: false, service: "postgresql", url: "u" } } }, 503),
+      path("/api/v1/ready", { status: "unavailable", checks: { results: { ok: false, service: "postgresql", url: "u" } } }, 503),
       path("/api/v1/alerts", []),
       path("/api/v1/trends/metrics", []),
     );

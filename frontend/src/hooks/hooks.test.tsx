@@ -86,7 +86,7 @@ describe("useReady", () => {
   it("reads the checks of a 503 and names what is down", async () => {
     fakeFetch(
       path(
-        "/ready",
+        "/api/v1/ready",
         {
           status: "unavailable",
           checks: {

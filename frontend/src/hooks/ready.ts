@@ -1,5 +1,5 @@
 // /ready: which of the API's dependencies answer. A 503 still carries the checks.
-import { ApiError, type Schemas } from "../api/client";
+import { API, ApiError, type Schemas } from "../api/client";
 import { useResource } from "./useResource";
 
 export type Readiness = Schemas["Readiness"];
@@ -7,7 +7,7 @@ export type Readiness = Schemas["Readiness"];
 async function readiness(signal: AbortSignal): Promise<Readiness> {
   let response: Response;
   try {
-    response = await fetch("/ready", { signal, headers: { Accept: "application/json" } });
+    response = await fetch(`${API}/ready`, { signal, headers: { Accept: "application/json" } });
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
     throw new ApiError(0, "The satmon API cannot be reached", null);
