@@ -7,7 +7,10 @@
 # loaded; later changes are loaded with POST /v2/repository/models/<name>/load
 # (poll mode can pick up a model directory that is still being written).
 # It starts and reports ready with an empty repository. A model that fails to
-# load at start stops the server (exit-on-error), and the log says why.
+# load does not stop the server (--exit-on-error=false) and does not make the
+# server unready (--strict-readiness=false): model_repository/ changes while
+# models are developed, and each model's own readiness is
+# /v2/models/<name>/ready. `scripts/services up` lists the models that failed.
 #
 # The python backend folder (var/triton/backends/python) is assembled from the
 # wheel at each start: libtriton_python.so, triton_python_backend_utils.py and the
@@ -94,10 +97,26 @@ triton_start() {
         --model-repository="$repository" \
         --backend-directory="$(triton_backend_dir)" \
         --model-control-mode=explicit --load-model='*' \
+        --exit-on-error=false --strict-readiness=false \
         --http-address=127.0.0.1 --http-port="$TRITON_HTTP_PORT" \
         --grpc-address=127.0.0.1 --grpc-port="$TRITON_GRPC_PORT" \
         --metrics-address=127.0.0.1 --metrics-port="$TRITON_METRICS_PORT" \
         --log-verbose=0
+}
+
+# Prints a warning for each model in the repository that is not loaded, with
+# Triton's reason (called by scripts/services once the server is healthy).
+triton_after_healthy() {
+    local index
+    index="$(curl -fsS --max-time 5 -X POST -d '{}' \
+        "http://127.0.0.1:$TRITON_HTTP_PORT/v2/repository/index" 2>/dev/null)" || return 0
+    "$SATMON_VENV/bin/python" - "$index" <<'PY' || true
+import json, sys
+for model in json.loads(sys.argv[1]):
+    if model.get("state") != "READY":
+        print(f"    warning: triton model {model['name']!r} is {model.get('state') or 'not loaded'}: "
+              f"{model.get('reason') or 'see var/log/triton.log'}", file=sys.stderr)
+PY
 }
 
 # Triton waits for in-flight requests and unloads models (a few seconds).
