@@ -83,7 +83,9 @@ def compose_config(*profiles: str) -> dict[str, Any]:
         timeout=60,
         check=False,
     )
-    assert result.returncode == 0, f"docker compose config failed:\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"docker compose config failed (this needs the Compose v2 CLI plugin):\n{result.stderr}"
+    )
     config: dict[str, Any] = json.loads(result.stdout)
     return config
 
