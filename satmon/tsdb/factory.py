@@ -4,16 +4,20 @@ set, else SQLite in the data directory."""
 from __future__ import annotations
 
 from satmon.config import Settings
-from satmon.errors import ServiceUnavailableError
 from satmon.tsdb.base import TimeSeriesStore
 from satmon.tsdb.sqlite import SqliteTimeSeriesStore
+from satmon.tsdb.victoria import VictoriaMetricsStore
 
 
 def open_tsdb(settings: Settings) -> TimeSeriesStore:
+    """A configured VictoriaMetrics must answer now: a process never starts on a store
+    it cannot reach (ServiceUnavailableError names the URL)."""
     if settings.victoria_metrics_url:
-        raise ServiceUnavailableError(
-            "victoriametrics",
-            settings.victoria_metrics_url,
-            "this build has no VictoriaMetrics adapter",
-        )
+        store = VictoriaMetricsStore(settings.victoria_metrics_url)
+        try:
+            store.check_ready()
+        except BaseException:
+            store.close()
+            raise
+        return store
     return SqliteTimeSeriesStore(settings.tsdb_path)
