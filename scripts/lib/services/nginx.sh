@@ -33,7 +33,7 @@ nginx_start() {
     web_root="$(nginx_web_root)"
     render_template "$SATMON_TEMPLATES/nginx/nginx.conf" "$conf" \
         PORT="$NGINX_PORT" API_PORT="$API_PORT" WEB_ROOT="$web_root" TEMP_DIR="$base/tmp" \
-        PID_FILE="$(pid_file_of nginx)" LOG_FILE="$(nginx_log_file)" \
+        PID_FILE="$base/nginx.pid" LOG_FILE="$(nginx_log_file)" \
         ACCESS_LOG_FILE="$SATMON_LOG_DIR/nginx.access.log"
     if ! nginx -t -q -p "$base" -c "$conf" >>"$(nginx_log_file)" 2>&1; then
         say_error "nginx: $conf is invalid; log: $(nginx_log_file)"
