@@ -13,14 +13,16 @@ in *), all of them required, built from the words and never handed to a query
 parser, so no user input is read as query syntax. `index_prefixes` makes prefix
 words exact term lookups instead of a bounded expansion.
 
-Refresh: `index()` waits for the next refresh (`refresh=wait_for`), so a job is
-searchable once its indexing returns, and the caller publishing it can rely on
-that. The cost is latency in the caller, up to the index's 1 s refresh
-interval, not load on the cluster: `refresh=true` would answer at once but
-write a new segment per call, which piles up segments and merges at a few jobs
-per second. The template sets the interval explicitly because an index left at
-the default stops refreshing while nobody searches it, and a finished job
-should still appear within a second.
+Refresh: a finished job becomes searchable at the index's next refresh, which
+the template schedules every second. It sets the interval explicitly because an
+index left at the default stops refreshing while nobody searches it. `index()`
+itself does not wait for that refresh (`refresh=false`): the worker that finishes
+a job would block for up to a second per job (measured: 1.0 s per call with
+`wait_for`, 25 ms without), and nothing it does next depends on the job being
+searchable, since the job is already final in the results store. `refresh=true`
+would make the job searchable at once, at the price of a new segment per call,
+which at a few jobs per second becomes merge load on the cluster. A caller that
+must read its own writes (tests, a reindexing command) passes `refresh="wait_for"`.
 """
 
 from __future__ import annotations
@@ -116,8 +118,8 @@ class ElasticsearchIndex:
     """`SearchIndex` on the Elasticsearch cluster at `url`, in the index `index`.
 
     Opening puts the template and creates the index, raising ServiceUnavailableError
-    if the cluster cannot be reached. `index()` waits for the refresh that makes
-    its documents searchable unless `refresh` says otherwise."""
+    if the cluster cannot be reached. `refresh` is the bulk requests' refresh policy
+    (see the module's docstring)."""
 
     name = "elasticsearch"
 
@@ -126,7 +128,7 @@ class ElasticsearchIndex:
         url: str,
         *,
         index: str = DEFAULT_INDEX,
-        refresh: Refresh = "wait_for",
+        refresh: Refresh = "false",
         request_timeout_s: float = 10.0,
         ready_timeout_s: float = 2.0,
     ) -> None:

@@ -114,7 +114,10 @@ def redis_cache() -> Iterator[RedisCache]:
 
 @pytest.fixture
 def elastic_index() -> Iterator[ElasticsearchIndex]:
-    index = ElasticsearchIndex(ELASTICSEARCH_URL, index=unique_name("satmon-test").lower())
+    """An index of the test's own, whose writes are searchable when `index()` returns."""
+    index = ElasticsearchIndex(
+        ELASTICSEARCH_URL, index=unique_name("satmon-test").lower(), refresh="wait_for"
+    )
     try:
         yield index
     finally:

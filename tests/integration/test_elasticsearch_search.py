@@ -7,6 +7,7 @@ the answers are compared.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -122,7 +123,9 @@ HOSTILE_QUERIES = [
 @pytest.fixture(scope="module")
 def shared() -> Iterator[ElasticsearchIndex]:
     """DOCUMENTS in an index of this module's own, for the tests that only read."""
-    index = ElasticsearchIndex(ELASTICSEARCH_URL, index=unique_name("satmon-test").lower())
+    index = ElasticsearchIndex(
+        ELASTICSEARCH_URL, index=unique_name("satmon-test").lower(), refresh="wait_for"
+    )
     try:
         index.index(DOCUMENTS)
         yield index
@@ -281,12 +284,25 @@ def test_indexing_a_job_again_replaces_its_document(loaded: ElasticsearchIndex) 
     assert loaded.search("manual").total == 1
 
 
-def test_a_finished_job_is_searchable_as_soon_as_index_returns(
+def test_with_wait_for_a_job_is_searchable_as_soon_as_index_returns(
     elastic_index: ElasticsearchIndex,
 ) -> None:
     for n in range(3):
         elastic_index.index([doc(f"prompt-{n}", trigger_reason=f"prompt{n}")])
         assert job_ids(elastic_index, f"prompt{n}") == [f"prompt-{n}"]
+
+
+def test_by_default_a_job_is_searchable_within_the_refresh_interval() -> None:
+    index = ElasticsearchIndex(ELASTICSEARCH_URL, index=unique_name("satmon-test").lower())
+    try:
+        index.index([doc("soon", trigger_reason="eventual_visibility")])
+        indexed_at = time.monotonic()
+        while index.search("eventual_visibility").total == 0:
+            assert time.monotonic() - indexed_at < 5.0, "not searchable after 5 s"
+            time.sleep(0.05)
+    finally:
+        index.delete_index()
+        index.close()
 
 
 def test_pages_through_many_documents_with_an_exact_total(
