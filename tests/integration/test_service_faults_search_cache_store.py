@@ -5,19 +5,15 @@ fails with an error naming the service and its URL, starts the service again
 (in a finally block, whatever happened) and checks that the same adapter
 object works again, without being recreated.
 
-These tests stop shared services, so they live in a module of their own:
-run them apart from the rest of the suite (they are quick, and restore every
-service they stop).
+These tests stop shared services, so they live in a module of their own and
+are marked service_fault, which runs them after every other test of the run.
 """
 
 from __future__ import annotations
 
-import subprocess
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -29,30 +25,11 @@ from satmon.search.base import JobDocument
 from satmon.search.elastic import ElasticsearchIndex
 from satmon.store.records import JobSource, NewJob
 from satmon.store.repository import SqlResultsStore
+from tests.integration.conftest import service_stopped
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.service_fault]
 
-SERVICES_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "services"
 T = TypeVar("T")
-
-
-def services(*args: str) -> None:
-    result = subprocess.run(
-        [str(SERVICES_SCRIPT), *args], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert result.returncode == 0, (
-        f"scripts/services {' '.join(args)}:\n{result.stdout}{result.stderr}"
-    )
-
-
-@contextmanager
-def stopped(name: str) -> Iterator[None]:
-    """The service is down inside the block and up again after it, even on failure."""
-    services("down", name)
-    try:
-        yield
-    finally:
-        services("up", name)
 
 
 def eventually(call: Callable[[], T], timeout_s: float = 30.0) -> T:
@@ -82,7 +59,7 @@ def test_postgres_down_and_back(postgres_url: str) -> None:
     try:
         store.create_job(NewJob("before", JobSource.MANUAL.value, "lstm_timeseries"))
 
-        with stopped("postgres"):
+        with service_stopped("postgres"):
             with pytest.raises(ServiceUnavailableError) as raised:
                 store.check_ready()
             failed, _ = timed(lambda: store.get_job("before"))
@@ -100,7 +77,7 @@ def test_postgres_down_and_back(postgres_url: str) -> None:
 def test_redis_down_and_back(redis_cache: RedisCache) -> None:
     redis_cache.set("k", b"before", 60)
 
-    with stopped("redis"):
+    with service_stopped("redis"):
         with pytest.raises(ServiceUnavailableError) as raised:
             redis_cache.check_ready()
         failed_get, get_s = timed(lambda: redis_cache.get("k"))
@@ -126,7 +103,7 @@ def test_elasticsearch_down_and_back(elastic_index: ElasticsearchIndex) -> None:
 
     elastic_index.index([job("before")])
 
-    with stopped("elasticsearch"):
+    with service_stopped("elasticsearch"):
         with pytest.raises(ServiceUnavailableError) as raised:
             elastic_index.check_ready()
         failed_search, _ = timed(lambda: elastic_index.search("fault_drill"))
