@@ -58,10 +58,14 @@ class _RepeatFilter(logging.Filter):
 
 
 _librdkafka_log = logging.getLogger("satmon.bus.kafka.librdkafka")
-_librdkafka_log.addFilter(_RepeatFilter(30.0))
+_errors_log = logging.getLogger("satmon.bus.kafka.errors")  # librdkafka's error callbacks
+_quiet = _RepeatFilter(30.0)
+_librdkafka_log.addFilter(_quiet)
+_errors_log.addFilter(_quiet)
 
 SERVICE = "kafka"
 _NO_HEADERS: Mapping[str, bytes] = MappingProxyType({})
+_MAX_CONSUME = 1_000_000  # librdkafka's limit per consume call
 
 _Header = tuple[str, str | bytes | None]
 RevokeHook = Callable[[list[tuple[str, int]]], None]
@@ -105,8 +109,8 @@ class _ErrorWatch:
         if error.fatal():
             self.fatal = error
             log.error("%s: fatal Kafka error: %s", self.what, error.str())
-        else:
-            log.warning("%s: %s", self.what, error.str())
+        else:  # transient (a broker down, a timeout): librdkafka retries by itself
+            _errors_log.warning("%s: %s", self.what, error.str())
 
     def raise_fatal(self) -> None:
         if self.fatal is not None:
@@ -266,6 +270,7 @@ class KafkaConsumer:
         if self._deferred is not None:
             deferred, self._deferred = self._deferred, None
             raise deferred
+        max_messages = min(max_messages, _MAX_CONSUME)
         raw = self._consumer.consume(max_messages, 0)
         if not raw and timeout_s > 0:
             raw = self._consumer.consume(1, timeout_s)

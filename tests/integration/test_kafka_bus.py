@@ -301,8 +301,12 @@ def test_a_stopped_broker_is_reported_and_the_bus_recovers_in_place(
     topic = settings.telemetry_topic
     group = unique_name("group")
     producer = bus.producer()
-    producer.send(topic, b"before", key=b"SAT-000")
+    before = [f"before-{i}".encode() for i in range(10)]
+    for value in before:
+        producer.send(topic, value, key=b"SAT-000")
     producer.flush()
+    reader = bus.consumer(group, [topic])
+    reader.commit(consume_until(reader, lambda got: len(got) >= 10))
 
     with service_stopped("kafka"):
         with pytest.raises(ServiceUnavailableError) as not_ready:
@@ -310,6 +314,7 @@ def test_a_stopped_broker_is_reported_and_the_bus_recovers_in_place(
         producer.send(topic, b"during", key=b"SAT-000")
         with pytest.raises(ServiceUnavailableError) as not_flushed:
             producer.flush(timeout_s=2.0)
+        assert reader.poll(100, 1.0) == []  # a consumer waits; it does not fail
 
     for error in (not_ready.value, not_flushed.value):
         assert error.service == "kafka"
@@ -325,10 +330,13 @@ def test_a_stopped_broker_is_reported_and_the_bus_recovers_in_place(
         except ServiceUnavailableError:
             assert time.monotonic() < deadline, "the bus did not recover within 60s"
     producer.close()
-    consumer = bus.consumer(group, [topic])
-    received = consume_until(consumer, lambda got: len(got) >= 2)
-    consumer.commit(received)
-    consumer.close()
+    resumed = consume_until(reader, lambda got: b"during" in [m.value for m in got], 60)
+    reader.commit(resumed)
+    reader.close()
+    fresh = bus.consumer(unique_name("group"), [topic])
+    everything = consume_until(fresh, lambda got: len(got) >= 11)
+    fresh.close()
 
-    assert [m.value for m in received] == [b"before", b"during"]
+    assert [m.value for m in resumed] == [b"during"]  # the committed ten are not read again
+    assert [m.value for m in everything] == [*before, b"during"]
     assert bus.lag(group, topic) == 0
