@@ -17,7 +17,7 @@ import numpy as np
 
 from satmon.models.artifact import SubsystemSpec
 from satmon.models.scoring import calibrate_thresholds, window_statistic
-from satmon.models.training import sliding_windows
+from satmon.models.training import CLIP, sliding_windows
 from satmon.serving.base import FloatArray
 from satmon.serving.runtime import SubsystemRunner
 
@@ -59,6 +59,11 @@ def calibrate(
         forecast_z, fitted_z = runner.infer((history - centre) / spread)
         residuals.append(((history - centre) / spread)[..., :t] - fitted_z)
         errors.append(((future - centre) / spread)[..., :t] - forecast_z)
+    if spec.normalisation == "window":
+        # As in training: a flat history scaled by its tiny spread must not let one
+        # jump (sunrise on a solar array) dominate the scales.
+        residuals = [np.clip(r, -CLIP, CLIP) for r in residuals]
+        errors = [np.clip(e, -CLIP, CLIP) for e in errors]
     r = np.concatenate(residuals)  # (N, W, C)
     e = np.concatenate(errors)  # (N, H, C)
     warm = provisional.warmup

@@ -27,8 +27,8 @@ class TrainRequest:
     seed: int = 0
     window: int = 20
     horizon: int = 10
-    epochs: int = 15
-    train_windows: int = 20_000
+    epochs: int = 12
+    train_windows: int = 16_000
     version: int | None = None
     replace: bool = False
     repository: Path | None = None

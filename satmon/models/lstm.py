@@ -1,9 +1,12 @@
 """lstm_timeseries: a causal LSTM forecaster.
 
 At every step t of the window it forecasts the next `horizon` steps of the target
-channels, as a change from the value at t. Training scores all W positions at
-once; serving uses the last position's forecast and the one-step forecasts of
-the earlier positions (the residuals the detector scores).
+channels, as a change from the value at t in units of the channel's typical
+one-step change (`step`, set from the training data): a channel that moves by a
+thousandth of its range per step is forecast as precisely as one that swings.
+Training scores all W positions at once; serving uses the last position's
+forecast and the one-step forecasts of the earlier positions (the residuals the
+detector scores).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class LSTMConfig:
 
 class LSTMForecaster(nn.Module):
     config: LSTMConfig
+    step: torch.Tensor  # (targets,) typical one-step change, normalised units
 
     def __init__(self, config: LSTMConfig) -> None:
         super().__init__()
@@ -42,6 +46,7 @@ class LSTMForecaster(nn.Module):
         )
         self.drop = nn.Dropout(config.dropout)
         self.head = nn.Linear(config.hidden, config.horizon * config.targets)
+        self.register_buffer("step", torch.ones(config.targets))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, W, inputs) normalised -> (B, W, horizon, targets): at each step t,
@@ -50,4 +55,4 @@ class LSTMForecaster(nn.Module):
         cfg = self.config
         h, _ = self.lstm(x)  # (B, W, hidden)
         delta: torch.Tensor = self.head(self.drop(h)).view(b, w, cfg.horizon, cfg.targets)
-        return x[..., : cfg.targets].unsqueeze(2) + delta  # (B, W, H, targets)
+        return x[..., : cfg.targets].unsqueeze(2) + delta * self.step  # (B, W, H, targets)

@@ -48,18 +48,27 @@ def make_config(name: str, inputs: int, targets: int, window: int, horizon: int)
 
 
 def loss(model: Network, batch: torch.Tensor) -> torch.Tensor:
-    """Training loss of a batch of windows (B, W+H, channels), normalised."""
+    """Training loss of a batch of windows (B, W+H, channels), normalised.
+    Forecast errors count in units of each channel's one-step change (`step`)."""
     cfg = model.config
     w, h, t = cfg.window, cfg.horizon, cfg.targets
     x = batch[:, :w]  # (B, W, inputs)
     if isinstance(model, VAENetwork):
         decoded, mu, logvar = model(x)  # (B, W+H, targets)
         kl = -0.5 * torch.mean(torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1))
-        return F.mse_loss(decoded, batch[..., :t]) + model.config.beta * kl
+        reconstruction = F.mse_loss(decoded[:, :w], batch[:, :w, :t])
+        forecast = F.mse_loss(decoded[:, w:] / model.step, batch[:, w:, :t] / model.step)
+        return reconstruction + forecast + model.config.beta * kl
     steps = model(x)  # (B, W, H, targets)
     # targets[b, s, k] = batch[b, s + 1 + k]: the H steps after each window step
-    future = batch[:, 1:, :t].unfold(1, h, 1)[:, :w]  # (B, W, targets, H)
-    return F.mse_loss(steps, future.permute(0, 1, 3, 2))
+    future = batch[:, 1:, :t].unfold(1, h, 1)[:, :w].permute(0, 1, 3, 2)  # (B, W, H, targets)
+    return F.mse_loss(steps / model.step, future / model.step)
+
+
+def one_step_scale(windows: torch.Tensor, targets: int) -> torch.Tensor:
+    """RMS one-step change of each target channel over normalised windows (floored)."""
+    change = torch.diff(windows[..., :targets], dim=1)
+    return change.pow(2).mean(dim=(0, 1)).sqrt().clamp(min=1e-6)
 
 
 class Exported(nn.Module):
@@ -86,7 +95,7 @@ def export_onnx(model: Network, path: Path) -> None:
     dummy = torch.zeros(1, cfg.window, cfg.inputs)
     batch = {0: "batch"}
     torch.onnx.export(
-        Exported(model),
+        Exported(model).eval(),  # eval before and after: the exporter restores the mode
         (dummy,),
         str(path),
         input_names=["x"],

@@ -138,6 +138,7 @@ def fit(
     generator = torch.Generator().manual_seed(config.seed)
     x_train = torch.as_tensor(train, dtype=torch.float32)
     x_val = torch.as_tensor(val, dtype=torch.float32)
+    model.step.copy_(networks.one_step_scale(x_train, model.config.targets))
     optimiser = torch.optim.AdamW(
         model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
     )

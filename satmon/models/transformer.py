@@ -2,7 +2,8 @@
 
 Each step of the window is projected to d_model, given a learned position
 embedding, and attends only to itself and earlier steps, so the output at step t
-forecasts steps t+1 .. t+horizon from the window up to t, like the LSTM.
+forecasts steps t+1 .. t+horizon from the window up to t, like the LSTM (as
+changes in units of each channel's typical one-step change).
 Written out block by block (no nn.TransformerEncoder) so that the ONNX export is
 plain MatMul/Softmax and the code reads top to bottom.
 """
@@ -82,6 +83,7 @@ class Block(nn.Module):
 
 class TransformerForecaster(nn.Module):
     config: TransformerConfig
+    step: torch.Tensor  # (targets,) typical one-step change, normalised units
 
     def __init__(self, config: TransformerConfig) -> None:
         super().__init__()
@@ -91,6 +93,7 @@ class TransformerForecaster(nn.Module):
         self.blocks = nn.ModuleList([Block(config) for _ in range(config.layers)])
         self.ln = nn.LayerNorm(config.d_model)
         self.head = nn.Linear(config.d_model, config.horizon * config.targets)
+        self.register_buffer("step", torch.ones(config.targets))
         nn.init.normal_(self.position, std=0.02)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -102,4 +105,4 @@ class TransformerForecaster(nn.Module):
         for block in self.blocks:
             h = block(h)
         delta: torch.Tensor = self.head(self.ln(h)).view(b, w, cfg.horizon, cfg.targets)
-        return x[..., : cfg.targets].unsqueeze(2) + delta  # (B, W, H, targets)
+        return x[..., : cfg.targets].unsqueeze(2) + delta * self.step  # (B, W, H, targets)

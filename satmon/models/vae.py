@@ -2,10 +2,12 @@
 forecasts.
 
 The encoder maps the flattened window to a Gaussian posterior over a 32-d
-latent; the decoder maps a latent to the window (its reconstruction) and to the
-next `horizon` steps. A window unlike the nominal ones it was trained on
-reconstructs badly: the reconstruction error is its anomaly statistic. Serving
-decodes the posterior mean, so inference is deterministic.
+latent; the decoder maps a latent to the window (its reconstruction, in absolute
+values) and to the next `horizon` steps (as changes from the last value, in units
+of each channel's typical one-step change, like the forecasters). A window
+unlike the nominal ones it was trained on reconstructs badly: the reconstruction
+error is its anomaly statistic. Serving decodes the posterior mean, so inference
+is deterministic.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class VAEConfig:
 
 class VAE(nn.Module):
     config: VAEConfig
+    step: torch.Tensor  # (targets,) typical one-step change, normalised units
 
     def __init__(self, config: VAEConfig) -> None:
         super().__init__()
@@ -52,20 +55,25 @@ class VAE(nn.Module):
             nn.GELU(),
             nn.Linear(config.hidden, out),
         )
+        self.register_buffer("step", torch.ones(config.targets))
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.encoder(x.flatten(1))  # (B, W*inputs) -> (B, hidden)
         return self.mu(h), self.logvar(h).clamp(-10.0, 10.0)  # 2 x (B, latent)
 
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """z: (B, latent) -> (B, W+H, targets). Absolute values, not changes: a window
-        whose shape is nominal but whose level is not must reconstruct badly."""
+    def decode(self, z: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """z: (B, latent) -> (B, W+H, targets): the window in absolute values (a
+        window whose shape is nominal but whose level is not must reconstruct
+        badly), then the forecast from the window's last value."""
         cfg = self.config
         decoded: torch.Tensor = self.decoder(z)  # (B, (W+H)*targets)
-        return decoded.view(-1, cfg.window + cfg.horizon, cfg.targets)
+        decoded = decoded.view(-1, cfg.window + cfg.horizon, cfg.targets)
+        last = x[:, -1:, : cfg.targets]  # (B, 1, targets)
+        forecast = last + decoded[:, cfg.window :] * self.step  # (B, H, targets)
+        return torch.cat([decoded[:, : cfg.window], forecast], dim=1)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """x: (B, W, inputs) -> (B, W+H, targets) decoded, and the posterior (mu, logvar)."""
         mu, logvar = self.encode(x)
         z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar) if self.training else mu
-        return self.decode(z), mu, logvar
+        return self.decode(z, x), mu, logvar
