@@ -70,7 +70,7 @@ class SubsystemRunner:
         longest = max(horizons)
         forecast_z, scale_z = self._extend(z, forecast_z, longest)  # (N, h, T), (h, T)
         forecast = forecast_z * spread[..., :t] + centre[..., :t]
-        half_band = BAND_Z * scale_z[None] * spread[..., :t]
+        half_band = np.broadcast_to(BAND_Z * scale_z[None] * spread[..., :t], forecast.shape)
         return [
             Output(
                 forecast=forecast[i, :h],
