@@ -241,10 +241,10 @@ def train(
     horizon: Annotated[int, typer.Option(min=1, help="Steps a model forecasts")] = 10,
     epochs: Annotated[
         int, typer.Option(min=1, help="Most epochs (early stopping may end sooner)")
-    ] = 15,
+    ] = 12,
     train_windows: Annotated[
         int, typer.Option(min=100, help="Training windows per network")
-    ] = 20_000,
+    ] = 16_000,
     version: Annotated[
         int | None, typer.Option(min=1, help="Version to write (default: next)")
     ] = None,
@@ -279,3 +279,54 @@ def train(
     except (ValueError, FileNotFoundError, FileExistsError) as exc:
         err.print(f"[red]satmon train: {exc}[/red]")
         raise typer.Exit(2) from exc
+
+
+@app.command()
+def evaluate(
+    parts: Annotated[
+        list[str] | None,
+        typer.Argument(help="simulator, forecast and/or smap (default: all three)"),
+    ] = None,
+    model: Annotated[
+        list[str] | None, typer.Option(help="Models to evaluate (default: all trained)")
+    ] = None,
+    satellites: Annotated[int, typer.Option(min=1, help="Simulated satellites")] = 4,
+    days: Annotated[float, typer.Option(min=0.01, help="Simulated days with faults")] = 2.0,
+    fault_rate: Annotated[
+        float, typer.Option(min=0.0, help="Injected faults per satellite-day")
+    ] = 4.0,
+    seed: Annotated[int, typer.Option(help="Seed of the held-out data")] = 7,
+    dataset: Annotated[
+        Path, typer.Option(help="NASA SMAP folder (train/, test/, labeled_anomalies.csv)")
+    ] = Path("../shared/data/smap"),
+    channel: Annotated[list[str] | None, typer.Option(help="SMAP channels (default: all)")] = None,
+    results: Annotated[Path, typer.Option(help="Folder of the JSON results")] = Path(
+        "bench/results"
+    ),
+) -> None:
+    """Score the models: simulator faults, forecasts, and NASA SMAP against published results."""
+    from satmon.models.cli import require_torch
+
+    try:
+        require_torch()
+        from satmon.models.evaluation.report import summary
+        from satmon.models.evaluation.run import EvaluateRequest, run_evaluation
+
+        request = EvaluateRequest(
+            parts=parts or ["simulator", "forecast", "smap"],
+            models=model or [],
+            results=results,
+            satellites=satellites,
+            days=days,
+            fault_rate=fault_rate,
+            seed=seed,
+            dataset=dataset,
+            channels=channel or [],
+        )
+        written = run_evaluation(request, err)
+    except (ValueError, FileNotFoundError) as exc:
+        err.print(f"[red]satmon evaluate: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    for path in written.values():
+        Console().print(summary(path))
+        err.print(f"wrote {path}")
