@@ -1,0 +1,159 @@
+"""The trained models served by a real Triton (started by scripts/services).
+
+Triton loads the project's model repository; the tests load the three models
+through Triton's repository API (the repository may have changed since the
+server started), then check health and metadata, serve every subsystem over
+gRPC and HTTP, compare with the in-process runner (parity within 1e-5), and
+send concurrent requests that Triton's own metrics must show batched.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+
+from satmon.errors import NotFoundError, ServiceUnavailableError
+from satmon.models.artifact import MODEL_NAMES, latest_version_dir
+from satmon.models.data import simulate
+from satmon.models.repository import REPOSITORY
+from satmon.serving.base import WindowInput
+from satmon.serving.runtime import OnnxModel
+from satmon.serving.triton import TritonModelServer
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+HTTP = "http://127.0.0.1:8500"
+GRPC = "127.0.0.1:8501"
+METRICS = "http://127.0.0.1:8502/metrics"
+
+
+@pytest.fixture(scope="module")
+def triton() -> str:
+    started = subprocess.run(
+        [str(ROOT / "scripts" / "services"), "up", "triton"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert started.returncode == 0, started.stdout + started.stderr
+    with httpx.Client(base_url=HTTP, timeout=120) as client:
+        for name in MODEL_NAMES:
+            loaded = client.post(f"/v2/repository/models/{name}/load")
+            assert loaded.status_code == 200, f"{name}: {loaded.text}"
+    return HTTP
+
+
+@pytest.fixture(scope="module")
+def windows() -> list[WindowInput]:
+    streams = simulate(satellites=2, days=120 / 86_400, seed=5)
+    found = []
+    for subsystem, arrays in streams.series.items():
+        channels = tuple(streams.channels[subsystem])
+        for k, series in enumerate(arrays):
+            found.append(WindowInput(subsystem, channels, series[-20 - k :], 10))
+    spiked = streams.series["thermal"][0][-20:].copy()
+    spiked[-1, 0] += 40.0  # an OBC temperature jump no nominal window has
+    found.append(WindowInput("thermal", tuple(streams.channels["thermal"]), spiked, 10))
+    found.append(WindowInput("series", ("value",), streams.series["eps"][0][-30:, :1], 12))
+    return found
+
+
+def test_server_is_ready_and_describes_each_model(triton: str) -> None:
+    with httpx.Client(base_url=triton, timeout=10) as client:
+        assert client.get("/v2/health/ready").status_code == 200
+        for name in MODEL_NAMES:
+            assert client.get(f"/v2/models/{name}/ready").status_code == 200
+            metadata = client.get(f"/v2/models/{name}").json()
+            assert {i["name"] for i in metadata["inputs"]} == {"SUBSYSTEM", "WINDOW", "HORIZON"}
+            assert {o["name"] for o in metadata["outputs"]} == {
+                "FORECAST",
+                "LOWER",
+                "UPPER",
+                "CHANNEL_SCORES",
+            }
+
+
+@pytest.mark.parametrize("url", [GRPC, f"grpc://{GRPC}", HTTP])
+def test_every_model_matches_the_in_process_runner(
+    triton: str, windows: list[WindowInput], url: str
+) -> None:
+    server = TritonModelServer(url)
+    try:
+        server.check_ready()
+        listed = {m.name: m for m in server.models()}
+        for name in MODEL_NAMES:
+            assert listed[name].ready
+            local = OnnxModel.load(latest_version_dir(REPOSITORY / name))
+            remote = server.predict(name, windows)
+            expected = local.predict(windows)
+            for got, want, window in zip(remote, expected, windows, strict=True):
+                assert got.forecast.shape == (window.horizon, len(window.channels))
+                np.testing.assert_allclose(got.forecast, want.forecast, rtol=0, atol=1e-5)
+                np.testing.assert_allclose(got.lower, want.lower, rtol=0, atol=1e-5)
+                np.testing.assert_allclose(got.upper, want.upper, rtol=0, atol=1e-5)
+                assert abs(got.anomaly_score - want.anomaly_score) <= 1e-5
+                assert got.anomaly_detected == want.anomaly_detected
+                assert got.anomaly_channels == want.anomaly_channels
+            assert remote[-2].anomaly_detected, f"{name} missed a 40 °C jump"
+            assert "obc_temp" in remote[-2].anomaly_channels
+    finally:
+        server.close()
+
+
+def test_an_unknown_model_is_not_found_and_a_dead_server_is_unavailable(triton: str) -> None:
+    server = TritonModelServer(GRPC)
+    try:
+        with pytest.raises(NotFoundError):
+            server.predict("no_such_model", [WindowInput("eps", ("a",), np.zeros((20, 1)), 10)])
+    finally:
+        server.close()
+    dead = TritonModelServer("127.0.0.1:1", timeout_s=1.0, retries=1)
+    with pytest.raises(ServiceUnavailableError) as raised:
+        dead.check_ready()
+    assert raised.value.service == "triton"
+    dead.close()
+
+
+def _counts(model: str) -> tuple[float, float]:
+    text = httpx.get(METRICS, timeout=10).text
+
+    def value(metric: str) -> float:
+        pattern = rf'^{metric}{{model="{model}",version="\d+"}} (\S+)$'
+        return sum(float(m) for m in re.findall(pattern, text, flags=re.MULTILINE))
+
+    return value("nv_inference_count"), value("nv_inference_exec_count")
+
+
+def test_concurrent_requests_are_batched(triton: str, windows: list[WindowInput]) -> None:
+    name = "lstm_timeseries"
+    inferences_before, executions_before = _counts(name)
+    server = TritonModelServer(GRPC)
+    requests = [windows[i % (len(windows) - 1)] for i in range(64)]
+    errors: list[BaseException] = []
+
+    def send(chunk: list[WindowInput]) -> None:
+        try:
+            for window in chunk:
+                server.predict(name, [window])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(requests[i::32],)) for i in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    server.close()
+    assert not errors, errors
+    inferences, executions = _counts(name)
+    served, executed = inferences - inferences_before, executions - executions_before
+    assert served == 64
+    assert executed < served, f"{served} requests in {executed} executions: no batch above 1"

@@ -1,0 +1,141 @@
+"""The committed trained models, served in-process with ONNX Runtime (no torch)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from satmon.config import Settings
+from satmon.models.artifact import MODEL_NAMES, SERIES, latest_version_dir, read_metadata
+from satmon.models.data import simulate
+from satmon.models.repository import REPOSITORY
+from satmon.serving.base import WindowInput
+from satmon.serving.factory import open_models
+from satmon.serving.local import InProcessModelServer
+from satmon.serving.triton import TritonModelServer, parse_url
+from satmon.telemetry.schema import SUBSYSTEMS, model_channels
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def server() -> InProcessModelServer:
+    models = open_models(Settings(triton_server_url=None))
+    assert isinstance(models, InProcessModelServer)
+    return models
+
+
+@pytest.fixture(scope="module")
+def nominal() -> dict[str, np.ndarray]:
+    streams = simulate(satellites=1, days=300 / 86_400, seed=99)
+    return {sub: arrays[0] for sub, arrays in streams.series.items()}
+
+
+def test_serving_imports_no_torch() -> None:
+    code = (
+        "import sys\n"
+        "from satmon.config import Settings\n"
+        "from satmon.serving.factory import open_models\n"
+        "models = open_models(Settings(triton_server_url=None))\n"
+        "assert len(models.models()) == 4, models.models()\n"
+        "assert 'torch' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_every_model_has_a_calibrated_network_per_subsystem() -> None:
+    for name in MODEL_NAMES:
+        version_dir = latest_version_dir(REPOSITORY / name)
+        assert version_dir is not None, f"{name} has no committed version"
+        meta = read_metadata(version_dir)
+        assert set(meta.subsystems) == {*SUBSYSTEMS, SERIES}
+        for subsystem in SUBSYSTEMS:
+            spec = meta.subsystems[subsystem]
+            assert spec.channels == [c.field for c in model_channels(subsystem)]
+            assert len(spec.thresholds) == len(spec.channels)
+            assert all(t > 0 for t in spec.thresholds)
+            assert (version_dir / spec.onnx).is_file()
+        assert (REPOSITORY / name / "config.pbtxt").is_file()
+        assert (version_dir / "model.py").is_file()
+
+
+def test_the_server_lists_the_baseline_and_the_trained_models(
+    server: InProcessModelServer,
+) -> None:
+    listed = {m.name for m in server.models()}
+    assert listed == {"holt_linear_baseline", *MODEL_NAMES}
+    assert Settings().default_model in listed
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_nominal_windows_forecast_near_the_data_and_score_below_the_threshold(
+    server: InProcessModelServer, nominal: dict[str, np.ndarray], name: str
+) -> None:
+    windows = [
+        WindowInput(sub, tuple(c.field for c in model_channels(sub)), values[100:120], 10)
+        for sub, values in nominal.items()
+    ]
+    for window, prediction in zip(windows, server.predict(name, windows), strict=True):
+        assert prediction.forecast.shape == (10, len(window.channels))
+        assert np.all(prediction.lower <= prediction.forecast)
+        assert np.all(prediction.forecast <= prediction.upper)
+        assert 0.0 <= prediction.anomaly_score < 0.5, (window.subsystem, prediction)
+        assert not prediction.anomaly_channels
+        truth = nominal[window.subsystem][120:130]
+        spread = nominal[window.subsystem].std(axis=0) + 1e-3
+        assert np.all(np.abs(prediction.forecast - truth).mean(axis=0) < 3 * spread)
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_a_jump_in_one_channel_is_detected_and_attributed(
+    server: InProcessModelServer, nominal: dict[str, np.ndarray], name: str
+) -> None:
+    values = nominal["thermal"][100:120].copy()
+    values[-3:, 1] += 30.0  # the battery suddenly 30 °C warmer
+    channels = tuple(c.field for c in model_channels("thermal"))
+    prediction = server.predict(name, [WindowInput("thermal", channels, values, 10)])[0]
+    assert prediction.anomaly_detected
+    assert prediction.anomaly_score >= 0.5
+    assert prediction.anomaly_channels[0] == "battery_temp"
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_other_lengths_and_a_bare_series(
+    server: InProcessModelServer, nominal: dict[str, np.ndarray], name: str
+) -> None:
+    channels = tuple(c.field for c in model_channels("eps"))
+    short, long = nominal["eps"][:8], nominal["eps"][:50]
+    series = nominal["thermal"][:30, :1]
+    predictions = server.predict(
+        name,
+        [
+            WindowInput("eps", channels, short, 3),
+            WindowInput("eps", channels, long, 25),
+            WindowInput(SERIES, ("value",), series, 10),
+        ],
+    )
+    assert predictions[0].forecast.shape == (3, 5)
+    assert predictions[1].forecast.shape == (25, 5)
+    assert predictions[2].forecast.shape == (10, 1)
+    assert np.all(np.isfinite(predictions[1].forecast))
+    with pytest.raises(ValueError, match="expected a window of shape"):
+        server.predict(name, [WindowInput("eps", ("a", "b"), short[:, :2], 3)])
+
+
+def test_triton_urls_pick_the_protocol() -> None:
+    assert parse_url("127.0.0.1:8501") == ("grpc", "127.0.0.1:8501")
+    assert parse_url("grpc://triton:8001") == ("grpc", "triton:8001")
+    assert parse_url("http://127.0.0.1:8500") == ("http", "127.0.0.1:8500")
+    with pytest.raises(ValueError):
+        parse_url("127.0.0.1")
+
+
+def test_the_factory_returns_the_triton_adapter_when_a_url_is_set() -> None:
+    models = open_models(Settings(triton_server_url="127.0.0.1:8501"))
+    assert isinstance(models, TritonModelServer)
+    assert models.protocol == "grpc"
+    models.close()
