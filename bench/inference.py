@@ -1,0 +1,184 @@
+"""Inference throughput and latency: Triton (gRPC and HTTP, dynamic batching) against
+ONNX Runtime in this process, measured in one run.
+
+    .venv/bin/python bench/inference.py [--model NAME] [--seconds S]
+
+Needs Triton running with the model repository loaded (scripts/services up triton;
+the benchmark loads the model through Triton's repository API). Windows come
+from the simulator, one per request, mixing the four subsystems.
+
+Baselines, same windows, same process:
+- in-process, batch 64: ModelRunner.run on 64 windows per call (the limit: no
+  network, no per-request overhead);
+- in-process, one at a time: one window per call (how the seed served).
+Triton: a pool of 1, 8 or 64 client threads, each sending one window per
+request, for a fixed time; p50/p99 are per-request latencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import numpy as np
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from satmon.config import Settings
+from satmon.models.artifact import latest_version_dir
+from satmon.models.data import simulate
+from satmon.models.repository import REPOSITORY
+from satmon.serving.base import WindowInput
+from satmon.serving.runtime import ModelRunner
+from satmon.serving.triton import TritonModelServer
+
+RESULTS = Path(__file__).parent / "results" / "inference.json"
+ENDPOINTS = {"grpc": "127.0.0.1:8501", "http": "http://127.0.0.1:8500"}
+CONCURRENCY = (1, 8, 64)
+
+
+def windows(count: int) -> list[WindowInput]:
+    streams = simulate(satellites=4, days=600 / 86_400, seed=21)
+    found = []
+    rng = np.random.default_rng(0)
+    subsystems = list(streams.series)
+    for i in range(count):
+        subsystem = subsystems[i % len(subsystems)]
+        series = streams.series[subsystem][i % 4]
+        end = int(rng.integers(20, len(series)))
+        found.append(
+            WindowInput(subsystem, tuple(streams.channels[subsystem]), series[end - 20 : end], 10)
+        )
+    return found
+
+
+def in_process(runner: ModelRunner, inputs: list[WindowInput], batch: int, seconds: float) -> dict:
+    done, latencies = 0, []
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for i in range(0, len(inputs), batch):
+            chunk = inputs[i : i + batch]
+            t0 = time.perf_counter()
+            runner.run([w.subsystem for w in chunk], [w.values for w in chunk], [10] * len(chunk))
+            latencies.append(time.perf_counter() - t0)
+            done += len(chunk)
+    elapsed = time.perf_counter() - started
+    return _figures(done, elapsed, latencies)
+
+
+def triton(
+    model: str, url: str, inputs: list[WindowInput], concurrency: int, seconds: float
+) -> dict:
+    server = TritonModelServer(url, timeout_s=30.0)
+    server.predict(model, inputs[:1])  # connect and warm up
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        mine, i = [], offset
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            server.predict(model, [inputs[i % len(inputs)]])
+            mine.append(time.perf_counter() - t0)
+            i += concurrency
+        with lock:
+            latencies.extend(mine)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    server.close()
+    return _figures(len(latencies), elapsed, latencies)
+
+
+def _figures(done: int, elapsed: float, latencies: list[float]) -> dict:
+    ordered = sorted(latencies)
+    return {
+        "windows": done,
+        "seconds": round(elapsed, 3),
+        "windows_per_s": round(done / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 3),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=Settings().default_model)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    console = Console()
+    version_dir = latest_version_dir(REPOSITORY / args.model)
+    if version_dir is None:
+        raise SystemExit(f"{args.model}: no trained version in {REPOSITORY}")
+    loaded = httpx.post(f"{ENDPOINTS['http']}/v2/repository/models/{args.model}/load", timeout=120)
+    if loaded.status_code != 200:
+        raise SystemExit(f"Triton did not load {args.model}: {loaded.text}")
+    inputs = windows(640)
+    runner = ModelRunner.load(version_dir, threads=1)
+    runs: list[tuple[str, object]] = [
+        ("in-process, batch 64", lambda: in_process(runner, inputs, 64, args.seconds)),
+        ("in-process, one at a time", lambda: in_process(runner, inputs, 1, args.seconds)),
+    ]
+    for protocol, url in ENDPOINTS.items():
+        for c in CONCURRENCY:
+            runs.append(
+                (
+                    f"triton {protocol}, concurrency {c}",
+                    lambda url=url, c=c: triton(args.model, url, inputs, c, args.seconds),
+                )
+            )
+    results = {}
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("benchmark", total=len(runs))
+        for name, run in runs:
+            progress.update(task, description=name)
+            results[name] = run()  # type: ignore[operator]
+            progress.advance(task)
+
+    limit = results["in-process, batch 64"]["windows_per_s"]
+    table = Table("configuration", "windows/s", "share of limit", "p50 ms", "p99 ms")
+    for name, figures in results.items():
+        share = figures["windows_per_s"] / limit
+        table.add_row(
+            name,
+            f"{figures['windows_per_s']:,.0f}",
+            f"{share:.0%}",
+            f"{figures['p50_ms']:.2f}",
+            f"{figures['p99_ms']:.2f}",
+        )
+    console.print(table)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "benchmark": "inference",
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "model": args.model,
+                "version": version_dir.name,
+                "seconds_per_configuration": args.seconds,
+                "machine": {"python": platform.python_version(), "platform": platform.platform()},
+                "results": results,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+    console.print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
