@@ -22,8 +22,11 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+from satmon.errors import ServiceUnavailableError
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 _BEGIN_OPTION = "satmon_sqlite_begin"
@@ -87,20 +90,34 @@ def dialect_insert(session: Session, table: Any) -> postgresql.Insert | sqlite.I
 
 
 class Database:
-    """Sessions of one engine: `read()` for queries, `write()` for a unit of work."""
+    """Sessions of one engine: `read()` for queries, `write()` for a unit of work.
 
-    def __init__(self, engine: Engine) -> None:
+    A database that cannot be reached (connection refused or lost, server shutting
+    down) surfaces as ServiceUnavailableError naming `service` and `url`, so the
+    API answers 503 and callers can retry, rather than leaking a driver error."""
+
+    def __init__(self, engine: Engine, service: str, url: str) -> None:
         self.engine = engine
+        self.service = service
+        self.url = url
         self._reads = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writer(engine), expire_on_commit=False)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reads() as session, session.begin():
+        with self._unavailable_as_error(), self._reads() as session, session.begin():
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """Commits when the block succeeds, rolls back when it raises."""
-        with self._writes.begin() as session:
+        with self._unavailable_as_error(), self._writes.begin() as session:
             yield session
+
+    @contextmanager
+    def _unavailable_as_error(self) -> Iterator[None]:
+        try:
+            yield
+        except (OperationalError, InterfaceError) as exc:
+            detail = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
+            raise ServiceUnavailableError(self.service, self.url, detail) from exc

@@ -65,7 +65,7 @@ class SqlResultsStore:
             raise ValueError(f"the results store supports PostgreSQL and SQLite, not {dialect}")
         self.name = _NAMES[dialect]
         self.engine = engine
-        self._db = Database(engine)
+        self._db = Database(engine, self.name, self.url)
         self._clock = clock
         if dialect == "sqlite":
             try:

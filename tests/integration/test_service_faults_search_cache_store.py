@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from satmon.cache.redis import RedisCache
 from satmon.errors import ServiceUnavailableError
@@ -66,7 +65,8 @@ def test_postgres_down_and_back(postgres_url: str) -> None:
 
         assert (raised.value.service, raised.value.url) == ("postgresql", store.url)
         assert ":***@127.0.0.1:5432/" in raised.value.url
-        assert isinstance(failed, OperationalError)  # the store's port promises no error type
+        assert isinstance(failed, ServiceUnavailableError)  # the API answers 503, naming it
+        assert (failed.service, failed.url) == ("postgresql", store.url)
         eventually(store.check_ready)
         assert store.create_job(NewJob("after", JobSource.MANUAL.value, "lstm_timeseries"))
         assert store.get_job("before") is not None
