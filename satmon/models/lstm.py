@@ -32,7 +32,7 @@ class LSTMConfig:
 
 class LSTMForecaster(nn.Module):
     config: LSTMConfig
-    step: torch.Tensor  # (targets,) typical one-step change, normalised units
+    step: torch.Tensor  # (targets,) mean one-step change, normalised units
 
     def __init__(self, config: LSTMConfig) -> None:
         super().__init__()

@@ -49,7 +49,10 @@ def make_config(name: str, inputs: int, targets: int, window: int, horizon: int)
 
 def loss(model: Network, batch: torch.Tensor) -> torch.Tensor:
     """Training loss of a batch of windows (B, W+H, channels), normalised.
-    Forecast errors count in units of each channel's one-step change (`step`)."""
+
+    Forecast errors count in units of each channel's mean one-step change
+    (`step`, the naive forecast's error), through a Huber loss: an eclipse
+    edge is thousands of such units and must not drown the flat stretches."""
     cfg = model.config
     w, h, t = cfg.window, cfg.horizon, cfg.targets
     x = batch[:, :w]  # (B, W, inputs)
@@ -57,18 +60,19 @@ def loss(model: Network, batch: torch.Tensor) -> torch.Tensor:
         decoded, mu, logvar = model(x)  # (B, W+H, targets)
         kl = -0.5 * torch.mean(torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1))
         reconstruction = F.mse_loss(decoded[:, :w], batch[:, :w, :t])
-        forecast = F.mse_loss(decoded[:, w:] / model.step, batch[:, w:, :t] / model.step)
+        forecast = F.smooth_l1_loss(decoded[:, w:] / model.step, batch[:, w:, :t] / model.step)
         return reconstruction + forecast + model.config.beta * kl
     steps = model(x)  # (B, W, H, targets)
     # targets[b, s, k] = batch[b, s + 1 + k]: the H steps after each window step
     future = batch[:, 1:, :t].unfold(1, h, 1)[:, :w].permute(0, 1, 3, 2)  # (B, W, H, targets)
-    return F.mse_loss(steps / model.step, future / model.step)
+    return F.smooth_l1_loss(steps / model.step, future / model.step)
 
 
 def one_step_scale(windows: torch.Tensor, targets: int) -> torch.Tensor:
-    """RMS one-step change of each target channel over normalised windows (floored)."""
+    """Mean absolute one-step change of each target channel over normalised
+    windows (floored): MASE's unit, and robust to rare jumps."""
     change = torch.diff(windows[..., :targets], dim=1)
-    return change.pow(2).mean(dim=(0, 1)).sqrt().clamp(min=1e-6)
+    return change.abs().mean(dim=(0, 1)).clamp(min=1e-6)
 
 
 class Exported(nn.Module):

@@ -83,7 +83,7 @@ class Block(nn.Module):
 
 class TransformerForecaster(nn.Module):
     config: TransformerConfig
-    step: torch.Tensor  # (targets,) typical one-step change, normalised units
+    step: torch.Tensor  # (targets,) mean one-step change, normalised units
 
     def __init__(self, config: TransformerConfig) -> None:
         super().__init__()

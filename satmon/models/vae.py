@@ -34,7 +34,7 @@ class VAEConfig:
 
 class VAE(nn.Module):
     config: VAEConfig
-    step: torch.Tensor  # (targets,) typical one-step change, normalised units
+    step: torch.Tensor  # (targets,) mean one-step change, normalised units
 
     def __init__(self, config: VAEConfig) -> None:
         super().__init__()
