@@ -37,6 +37,10 @@ def metric_name(value: object, field: str = "metric") -> str:
     return value
 
 
+def is_metric_name(value: str) -> bool:
+    return _METRIC.fullmatch(value) is not None
+
+
 def label_name(value: object) -> str:
     if value not in LABELS:
         raise InvalidRequestError("label", f"{value!r} is not one of {', '.join(LABELS)}")
