@@ -277,6 +277,7 @@ class KafkaConsumer:
             if raw and max_messages > 1:
                 raw += self._consumer.consume(max_messages - 1, 0)
         messages: list[Message] = []
+        append = messages.append
         for item in raw:
             error = item.error()
             if error is not None:
@@ -288,15 +289,17 @@ class KafkaConsumer:
                     break
                 raise failure
             headers = item.headers()
-            messages.append(
+            # Positional arguments: a third cheaper than keywords, and this runs per message.
+            # topic, partition and offset are never None on a message without an error.
+            append(
                 Message(
-                    topic=item.topic() or "",
-                    partition=item.partition() or 0,
-                    offset=item.offset() or 0,
-                    key=item.key(),
-                    value=item.value() or b"",
-                    timestamp_ms=item.timestamp()[1],
-                    headers=_headers(headers) if headers else _NO_HEADERS,
+                    item.topic(),  # type: ignore[arg-type]
+                    item.partition(),  # type: ignore[arg-type]
+                    item.offset(),  # type: ignore[arg-type]
+                    item.key(),
+                    item.value() or b"",
+                    item.timestamp()[1],
+                    _headers(headers) if headers else _NO_HEADERS,
                 )
             )
         return messages
