@@ -1,12 +1,18 @@
+import { lazy, Suspense } from "react";
+
 import { ServiceBanner } from "./components/ServiceBanner";
+import { Loading } from "./components/States";
 import { useAlerts } from "./hooks/alerts";
 import { Link, useLocation } from "./lib/router";
-import { AlertsView } from "./views/AlertsView";
-import { FleetView } from "./views/FleetView";
-import { GroundView } from "./views/GroundView";
-import { JobView } from "./views/JobView";
-import { JobsView } from "./views/JobsView";
 import { TrendsView } from "./views/TrendsView";
+
+// The trends view opens first and is in the main bundle; the others (the ground
+// track brings the world map and d3-geo) load when first visited.
+const AlertsView = lazy(() => import("./views/AlertsView").then((m) => ({ default: m.AlertsView })));
+const FleetView = lazy(() => import("./views/FleetView").then((m) => ({ default: m.FleetView })));
+const GroundView = lazy(() => import("./views/GroundView").then((m) => ({ default: m.GroundView })));
+const JobView = lazy(() => import("./views/JobView").then((m) => ({ default: m.JobView })));
+const JobsView = lazy(() => import("./views/JobsView").then((m) => ({ default: m.JobsView })));
 
 const NAV = [
   { to: "/trends", label: "Trends" },
@@ -61,7 +67,9 @@ export function App() {
       </header>
       <ServiceBanner />
       <main>
-        <Page path={current} />
+        <Suspense fallback={<Loading label="Loading view…" />}>
+          <Page path={current} />
+        </Suspense>
       </main>
     </div>
   );

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from satmon.api.convert import alert_status_public
@@ -68,23 +69,40 @@ def trend_stats(points: Sequence[PointPair], envelope: Sequence[EnvelopePoint]) 
     )
 
 
+# The envelope needs three aggregates per metric; a view of four metrics is then
+# twelve range queries, which the store answers in parallel (SQLite and HTTP both
+# release the GIL while they wait).
+_READS = ThreadPoolExecutor(max_workers=6, thread_name_prefix="trend-read")
+_AGGREGATES: tuple[Aggregate, ...] = ("avg", "min", "max")
+
+
+def _series(
+    adapters: Adapters,
+    satellite_id: str,
+    channel: Channel,
+    window: TimeWindow,
+    aggregate: Aggregate,
+) -> dict[int, float]:
+    found = adapters.tsdb.query_range(
+        channel.metric,
+        window.start_ms,
+        window.end_ms,
+        window.step_ms,
+        satellite_id=satellite_id,
+        aggregate=aggregate,
+    )
+    return {p.timestamp_ms: p.value for s in found for p in s.points}
+
+
 def _metric(
-    adapters: Adapters, satellite_id: str, channel: Channel, window: TimeWindow, anomalies: int
+    adapters: Adapters,
+    satellite_id: str,
+    channel: Channel,
+    window: TimeWindow,
+    anomalies: int,
+    aggregated: dict[Aggregate, dict[int, float]],
 ) -> TrendMetricPublic:
-    tsdb = adapters.tsdb
-
-    def series(aggregate: Aggregate) -> dict[int, float]:
-        found = tsdb.query_range(
-            channel.metric,
-            window.start_ms,
-            window.end_ms,
-            window.step_ms,
-            satellite_id=satellite_id,
-            aggregate=aggregate,
-        )
-        return {p.timestamp_ms: p.value for s in found for p in s.points}
-
-    average, low, high = series("avg"), series("min"), series("max")
+    average, low, high = aggregated["avg"], aggregated["min"], aggregated["max"]
     points: list[PointPair] = sorted(average.items())
     envelope: list[EnvelopePoint] = [
         (t, low[t], high[t]) for t, _ in points if t in low and t in high
@@ -126,6 +144,13 @@ def trend_view(
     for a in alerts:
         per_subsystem[a.alert.subsystem] = per_subsystem.get(a.alert.subsystem, 0) + 1
     latest = adapters.tsdb.latest(satellite_id)
+    reads = {
+        (ch.metric, aggregate): _READS.submit(
+            _series, adapters, satellite_id, ch, window, aggregate
+        )
+        for ch in channels
+        for aggregate in _AGGREGATES
+    }
     return TrendViewPublic(
         satellite_id=satellite_id,
         start_ms=window.start_ms,
@@ -133,7 +158,14 @@ def trend_view(
         step_s=window.step_s,
         last_seen_ms=max((v.timestamp_ms for v in latest), default=None),
         metrics=[
-            _metric(adapters, satellite_id, ch, window, per_subsystem.get(ch.subsystem, 0))
+            _metric(
+                adapters,
+                satellite_id,
+                ch,
+                window,
+                per_subsystem.get(ch.subsystem, 0),
+                {aggregate: reads[(ch.metric, aggregate)].result() for aggregate in _AGGREGATES},
+            )
             for ch in channels
         ],
         alerts=[alert_status_public(a) for a in alerts],
