@@ -31,9 +31,9 @@ WAIT_S = 30.0
 
 
 @pytest.fixture
-def settings() -> Settings:
-    """Topics of the test's own."""
-    return Settings(
+def settings() -> Iterator[Settings]:
+    """Topics of the test's own, deleted afterwards."""
+    settings = Settings(
         _env_file=None,
         kafka_bootstrap_servers=KAFKA_BOOTSTRAP_SERVERS,
         telemetry_topic=unique_name("telemetry"),
@@ -41,6 +41,12 @@ def settings() -> Settings:
         dead_letter_topic=unique_name("dlq"),
         topic_partitions=PARTITIONS,
     )
+    yield settings
+    admin = AdminClient({"bootstrap.servers": KAFKA_BOOTSTRAP_SERVERS})
+    topics = [settings.telemetry_topic, settings.results_topic, settings.dead_letter_topic]
+    for future in admin.delete_topics(topics, request_timeout=10).values():
+        with contextlib.suppress(Exception):  # best effort: the names are unique anyway
+            future.result()
 
 
 @pytest.fixture
@@ -50,11 +56,6 @@ def bus(settings: Settings) -> Iterator[KafkaBus]:
         yield bus
     finally:
         bus.close()
-        admin = AdminClient({"bootstrap.servers": KAFKA_BOOTSTRAP_SERVERS})
-        topics = [settings.telemetry_topic, settings.results_topic, settings.dead_letter_topic]
-        for future in admin.delete_topics(topics, request_timeout=10).values():
-            with contextlib.suppress(Exception):  # best effort: the names are unique anyway
-                future.result()
 
 
 def produce(bus: KafkaBus, topic: str, messages: list[tuple[bytes, bytes]]) -> None:

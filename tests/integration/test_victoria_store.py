@@ -188,6 +188,24 @@ def test_latest_matches_sqlite(stores: Stores) -> None:
     assert stores.vm.latest(stores.satellites[0], []) == []
 
 
+def test_latest_looks_back_as_far_as_configured(stores: Stores) -> None:
+    now = time.time_ns() // 1_000_000
+    metric = stores.metrics[0]
+    batch = SampleBatch()
+    batch.add(SeriesKey(metric, stores.satellites[0], "eps"), now - 30_000, 1.0)
+    batch.add(SeriesKey(metric, stores.satellites[1], "eps"), now - 5 * MINUTE_MS, 2.0)
+    stores.write(batch)
+    short = VictoriaMetricsStore(VICTORIA_METRICS_URL, latest_lookback_ms=2 * MINUTE_MS)
+    try:
+        found = short.latest(None, [metric])
+    finally:
+        short.close()
+
+    assert [(v.key.satellite_id, v.timestamp_ms, v.value) for v in found] == [
+        (stores.satellites[0], now - 30_000, 1.0)
+    ]
+
+
 def test_window_matches_sqlite(stores: Stores) -> None:
     now = time.time_ns() // 1_000_000
     start = now - 10 * MINUTE_MS
@@ -219,6 +237,9 @@ def test_series_and_label_values_match_sqlite(stores: Stores) -> None:
         (stores.satellites[1], stores.metrics[2]),
     ):
         assert stores.vm.series(satellite, metric) == stores.sqlite.series(satellite, metric)
+    everything = stores.vm.series()  # one request per metric name
+    assert everything == sorted(everything)
+    assert set(stores.sqlite.series()) <= set(everything)
     satellites = stores.vm.label_values("satellite_id")
     assert satellites == sorted(satellites)
     assert set(stores.satellites) <= set(satellites)
