@@ -3,11 +3,15 @@
 Every test gets places of its own on the shared servers, so test modules can run
 at the same time (and beside other developers' runs): a PostgreSQL database
 created for the module and dropped after it, Redis keys under a unique prefix,
-an Elasticsearch index with a unique name. A service that is not running makes
-these fixtures fail; nothing is skipped.
+an Elasticsearch index with a unique name, Kafka topics and groups with unique
+names, VictoriaMetrics series with unique label values. A service that is not
+running makes these fixtures fail; nothing is skipped. Tests marked
+`service_fault` stop a service and start it again; they run after all others.
 
 The URLs default to what scripts/services runs; SATMON_TEST_POSTGRES_URL,
-SATMON_TEST_REDIS_URL and SATMON_TEST_ELASTICSEARCH_URL point them elsewhere.
+SATMON_TEST_REDIS_URL, SATMON_TEST_ELASTICSEARCH_URL,
+SATMON_TEST_KAFKA_BOOTSTRAP_SERVERS and SATMON_TEST_VICTORIA_METRICS_URL point
+them elsewhere.
 """
 
 from __future__ import annotations
