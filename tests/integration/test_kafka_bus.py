@@ -242,6 +242,35 @@ def test_two_consumers_of_a_group_share_the_partitions(bus: KafkaBus, settings: 
     assert bus.lag(group, topic) == 0
 
 
+def test_a_member_that_stalls_past_the_poll_interval_rejoins_and_reads_again(
+    settings: Settings,
+) -> None:
+    # As an ingest loop would, retrying a store that is down for longer than
+    # max.poll.interval.ms: its commit is refused, and nothing is lost.
+    bus = KafkaBus(
+        KAFKA_BOOTSTRAP_SERVERS,
+        topics=[settings.telemetry_topic],
+        partitions=PARTITIONS,
+        consumer_config={"max.poll.interval.ms": 6_000, "session.timeout.ms": 6_000},
+    )
+    topic, group = settings.telemetry_topic, unique_name("group")
+    try:
+        produce(bus, topic, frames(satellites=3, per_satellite=4))
+        consumer = bus.consumer(group, [topic])
+        first = consume_until(consumer, lambda got: len(got) >= 12)
+        time.sleep(7.5)
+
+        consumer.commit(first)  # refused: the member was dropped from the group
+        again = consume_until(consumer, lambda got: len(got) >= 12)
+        consumer.commit(again)
+        consumer.close()
+
+        assert {(m.partition, m.offset) for m in again} == {(m.partition, m.offset) for m in first}
+        assert bus.lag(group, topic) == 0
+    finally:
+        bus.close()
+
+
 # --- lag --------------------------------------------------------------------------------
 
 
