@@ -7,7 +7,7 @@ factor of min(3, brokers), i.e. 1 on a single broker. A consumer's topics are
 created the same way, so a topic never comes from the broker's auto-creation
 with its default of one partition.
 
-Producers and consumers are in `satmon.bus.kafka_clients`; the bus keeps track
+Producers and consumers are in `satmon.bus.kafka_producer` and `kafka_consumer`; the bus keeps track
 of those it opened and closes the ones still open when it closes.
 """
 
@@ -29,14 +29,9 @@ from confluent_kafka import (
 from confluent_kafka.admin import AdminClient, ClusterMetadata, OffsetSpec  # type: ignore[attr-defined]
 from confluent_kafka.cimpl import NewTopic
 
-from satmon.bus.kafka_clients import (
-    SERVICE,
-    KafkaConsumer,
-    KafkaDeliveryError,
-    KafkaProducer,
-    RevokeHook,
-    client_config,
-)
+from satmon.bus.kafka_common import SERVICE, client_config
+from satmon.bus.kafka_consumer import KafkaConsumer, RevokeHook
+from satmon.bus.kafka_producer import KafkaDeliveryError, KafkaProducer
 from satmon.config import Settings
 from satmon.errors import ServiceUnavailableError
 

@@ -1,14 +1,6 @@
-"""Kafka producer and consumer behind the bus port, on confluent-kafka (librdkafka).
+"""The Kafka consumer behind the bus port, on confluent-kafka (librdkafka).
 
-Producer: idempotent with acks=all, so a retried batch is written once and in
-order; lz4 batches. Measured here on telemetry frames (636 bytes): lz4 cost the
-client no more CPU than no compression and stored a third of the bytes; zstd
-stored a fifth but took a third more client CPU and produced 20% slower. Only
-failed deliveries are reported back (`delivery.report.only.error`), so a
-successful message costs no Python callback; `flush` raises them, naming the
-topic and Kafka's error.
-
-Consumer: offsets are committed only when the owner says so, synchronously, as
+Offsets are committed only when the owner says so, synchronously, as
 the highest offset + 1 per partition (the owner commits after its sink took the
 batch, so a crash redelivers rather than loses). A partition that was revoked
 is not committed by its former owner, and a commit the group refuses because
@@ -20,53 +12,17 @@ partition moves.
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
 from confluent_kafka import Consumer as _RdConsumer
 from confluent_kafka import KafkaError, KafkaException, TopicPartition
-from confluent_kafka import Message as _RdMessage
-from confluent_kafka import Producer as _RdProducer
 
 from satmon.bus.base import Message
+from satmon.bus.kafka_common import SERVICE, ErrorWatch, client_config, log
 from satmon.errors import ServiceUnavailableError
 
-log = logging.getLogger("satmon.bus.kafka")
-
-
-class _RepeatFilter(logging.Filter):
-    """Lets a librdkafka line through once per `quiet_s`: with a broker down, every
-    reconnect attempt of every client logs the same failure."""
-
-    def __init__(self, quiet_s: float) -> None:
-        super().__init__()
-        self._quiet_s = quiet_s
-        self._last_seen: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        now = time.monotonic()
-        with self._lock:
-            if now - self._last_seen.get(text, -self._quiet_s) < self._quiet_s:
-                return False
-            if len(self._last_seen) > 1_000:
-                self._last_seen.clear()
-            self._last_seen[text] = now
-        return True
-
-
-_librdkafka_log = logging.getLogger("satmon.bus.kafka.librdkafka")
-_errors_log = logging.getLogger("satmon.bus.kafka.errors")  # librdkafka's error callbacks
-_quiet = _RepeatFilter(30.0)
-_librdkafka_log.addFilter(_quiet)
-_errors_log.addFilter(_quiet)
-
-SERVICE = "kafka"
 _NO_HEADERS: Mapping[str, bytes] = MappingProxyType({})
 _MAX_CONSUME = 1_000_000  # librdkafka's limit per consume call
 
@@ -81,161 +37,10 @@ _REBALANCED = frozenset(
     }
 )
 
+
 _Header = tuple[str, str | bytes | None]
 RevokeHook = Callable[[list[tuple[str, int]]], None]
 """Called with the (topic, partition) pairs about to be taken away, before they go."""
-
-
-class KafkaDeliveryError(ServiceUnavailableError):
-    """Messages Kafka did not accept; `failures` maps topic to (count, first error)."""
-
-    def __init__(self, url: str, failures: Mapping[str, tuple[int, str]]) -> None:
-        self.failures = dict(failures)
-        detail = "; ".join(
-            f"{count} message(s) to {topic} not delivered: {error}"
-            for topic, (count, error) in failures.items()
-        )
-        super().__init__(SERVICE, url, detail)
-
-
-def client_config(bootstrap_servers: str, client_id: str) -> dict[str, Any]:
-    """Settings every client shares."""
-    return {
-        "bootstrap.servers": bootstrap_servers,
-        "client.id": client_id,
-        "socket.connection.setup.timeout.ms": 5_000,
-        # A restarted broker is found again within two seconds, not ten.
-        "reconnect.backoff.max.ms": 2_000,
-        "log.connection.close": False,
-        "logger": _librdkafka_log,
-    }
-
-
-class _ErrorWatch:
-    """Keeps a client's fatal error (it cannot be used afterwards) and logs the rest."""
-
-    def __init__(self, url: str, what: str) -> None:
-        self.url = url
-        self.what = what
-        self.fatal: KafkaError | None = None
-
-    def __call__(self, error: KafkaError) -> None:
-        if error.fatal():
-            self.fatal = error
-            log.error("%s: fatal Kafka error: %s", self.what, error.str())
-        else:  # transient (a broker down, a timeout): librdkafka retries by itself
-            _errors_log.warning("%s: %s", self.what, error.str())
-
-    def raise_fatal(self) -> None:
-        if self.fatal is not None:
-            raise ServiceUnavailableError(
-                SERVICE, self.url, f"{self.what} failed fatally: {self.fatal.str()}; open a new one"
-            )
-
-
-class KafkaProducer:
-    """`Producer` port; thread-safe, as librdkafka's producer is."""
-
-    def __init__(
-        self,
-        bootstrap_servers: str,
-        *,
-        send_timeout_s: float = 30.0,
-        delivery_timeout_s: float = 120.0,
-        close_timeout_s: float = 10.0,
-        config: Mapping[str, Any] | None = None,
-        on_close: Callable[[KafkaProducer], None] | None = None,
-    ) -> None:
-        self.url = bootstrap_servers
-        self._send_timeout_s = send_timeout_s
-        self._close_timeout_s = close_timeout_s
-        self._on_close = on_close
-        self._errors = _ErrorWatch(bootstrap_servers, "producer")
-        self._failures: dict[str, tuple[int, str]] = {}
-        self._failures_lock = threading.Lock()
-        self._closed = False
-        self._producer = _RdProducer(
-            {
-                **client_config(bootstrap_servers, "satmon-producer"),
-                "enable.idempotence": True,
-                "acks": "all",
-                "linger.ms": 10,
-                "batch.size": 1_000_000,
-                "compression.type": "lz4",
-                "queue.buffering.max.messages": 500_000,
-                "message.timeout.ms": int(delivery_timeout_s * 1000),
-                "delivery.report.only.error": True,
-                "on_delivery": self._delivered,
-                "error_cb": self._errors,
-                **(config or {}),
-            }
-        )
-
-    def send(
-        self,
-        topic: str,
-        value: bytes,
-        key: bytes | None = None,
-        headers: Mapping[str, bytes] | None = None,
-    ) -> None:
-        """Queue a message; when the local queue is full, wait for room up to
-        `send_timeout_s`, then raise."""
-        self._errors.raise_fatal()
-        header_list: list[_Header] | None = list(headers.items()) if headers else None
-        deadline: float | None = None
-        while True:
-            try:
-                self._producer.produce(topic, value, key, headers=header_list)
-                return
-            except BufferError:
-                now = time.monotonic()
-                if deadline is None:
-                    deadline = now + self._send_timeout_s
-                elif now >= deadline:
-                    raise ServiceUnavailableError(
-                        SERVICE,
-                        self.url,
-                        f"the producer queue stayed full for {self._send_timeout_s:g}s"
-                        f" (sending to {topic}); is the broker reachable?",
-                    ) from None
-                self._producer.poll(0.05)  # serves delivery reports, which frees room
-            except KafkaException as exc:
-                raise ServiceUnavailableError(
-                    SERVICE, self.url, f"cannot send to {topic}: {exc.args[0].str()}"
-                ) from exc
-
-    def flush(self, timeout_s: float = 10.0) -> None:
-        remaining = self._producer.flush(timeout_s)
-        with self._failures_lock:
-            failures, self._failures = self._failures, {}
-        if failures:
-            raise KafkaDeliveryError(self.url, failures)
-        self._errors.raise_fatal()
-        if remaining:
-            raise ServiceUnavailableError(
-                SERVICE,
-                self.url,
-                f"{remaining} message(s) not acknowledged within {timeout_s:g}s; they stay"
-                " queued and are retried until delivered or timed out",
-            )
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        remaining = self._producer.flush(self._close_timeout_s)
-        if remaining:
-            log.error("producer closed with %d message(s) undelivered to %s", remaining, self.url)
-        if self._on_close is not None:
-            self._on_close(self)
-
-    def _delivered(self, error: KafkaError | None, message: _RdMessage) -> None:
-        if error is None:
-            return
-        topic = message.topic() or "?"
-        with self._failures_lock:
-            count, first = self._failures.get(topic, (0, error.str()))
-            self._failures[topic] = (count + 1, first)
 
 
 class KafkaConsumer:
@@ -254,7 +59,7 @@ class KafkaConsumer:
         self.group = group
         self.on_revoke: RevokeHook | None = None
         self._on_close = on_close
-        self._errors = _ErrorWatch(bootstrap_servers, f"consumer of group {group}")
+        self._errors = ErrorWatch(bootstrap_servers, f"consumer of group {group}")
         self._assigned: set[tuple[str, int]] = set()
         self._deferred: ServiceUnavailableError | None = None
         self._closed = False
