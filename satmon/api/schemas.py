@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel
 
-from satmon.telemetry.schema import SATELLITE_ID_PATTERN
+from satmon.telemetry.schema import SATELLITE_ID_CHARS
 
-SatelliteId = Annotated[str, Field(pattern=SATELLITE_ID_PATTERN, examples=["SAT-001"])]
+# pydantic matches patterns with Rust's regex, where `$` is the very end of the text.
+SatelliteId = Annotated[str, Field(pattern=f"^{SATELLITE_ID_CHARS}$", examples=["SAT-001"])]
 
 
 def _finite(values: list[float]) -> list[float]:

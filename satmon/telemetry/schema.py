@@ -19,8 +19,11 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-SATELLITE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
-"""Letters, digits, '-' and '_': safe to place inside a PromQL label matcher."""
+SATELLITE_ID_CHARS = r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}"
+"""1-32 letters, digits, '-' and '_': safe to place inside a PromQL label matcher."""
+
+SATELLITE_ID_PATTERN = rf"\A{SATELLITE_ID_CHARS}\Z"
+"""For Python's re (and msgspec): `$` there would also match before a final newline."""
 
 SUBSYSTEMS: tuple[str, ...] = ("eps", "thermal", "aocs", "comm")
 """Subsystems the analysis runs a model for (payload is recorded, not modelled)."""

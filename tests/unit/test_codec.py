@@ -164,3 +164,10 @@ def test_limits_classify_states():
     assert limits.state(20.0) == "nominal"
     assert limits.state(47.0) == "warning"
     assert limits.state(55.0) == "alarm"
+
+
+@pytest.mark.parametrize("bad_id", ["SAT-1\n", "\nSAT-1", "SAT 1", "", "S" * 33, 'SAT"}'])
+def test_satellite_ids_are_matched_whole(bad_id):
+    with pytest.raises(FrameError) as caught:
+        decode_frame(orjson.dumps(frame_document(bad_id)))
+    assert "satellite_id" in _fields(caught.value)
