@@ -5,7 +5,38 @@
 # Sourcing this file defines variables and functions only; it starts nothing.
 
 SATMON_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SATMON_VAR="$SATMON_ROOT/var"
+
+# True when every directory from / down to $1 can be entered by other users.
+searchable_by_others() {
+    local dir=$1 mode
+    while [[ -n $dir && $dir != / ]]; do
+        mode="$(stat -c %A "$dir" 2>/dev/null)" || return 1
+        [[ ${mode:9:1} == [xt] ]] || return 1
+        dir="$(dirname "$dir")"
+    done
+}
+
+# Data and logs live in var/. PostgreSQL, Elasticsearch and nginx's workers run as
+# their own users and must reach their folders there; a checkout under a private
+# directory (a 0700 home, or mktemp -d) cannot give them that. Its var/ then lives
+# under /var/lib/satmon/<checkout id>, and var/ in the checkout is a link to it.
+satmon_var_dir() {
+    if searchable_by_others "$SATMON_ROOT"; then
+        printf '%s/var' "$SATMON_ROOT"
+    else
+        printf '/var/lib/satmon/%s' "$(printf '%s' "$SATMON_ROOT" | sha1sum | cut -c1-12)"
+    fi
+}
+
+SATMON_VAR="${SATMON_VAR:-$(satmon_var_dir)}"
+if [[ $SATMON_VAR != "$SATMON_ROOT/var" && ! -L $SATMON_ROOT/var ]]; then
+    mkdir -p "$SATMON_VAR"
+    chmod 0755 /var/lib/satmon 2>/dev/null || true
+    if [[ -d $SATMON_ROOT/var ]]; then
+        cp -a "$SATMON_ROOT/var/." "$SATMON_VAR/" && rm -rf "$SATMON_ROOT/var"
+    fi
+    ln -s "$SATMON_VAR" "$SATMON_ROOT/var"
+fi
 SATMON_LOG_DIR="$SATMON_VAR/log"
 SATMON_RUN_DIR="$SATMON_VAR/run"
 SATMON_TEMPLATES="$SATMON_ROOT/deploy/services"

@@ -16,8 +16,13 @@ nginx_health() {
 # The built dashboard if there is one, else a page saying how to build it.
 nginx_web_root() {
     local dist="$SATMON_ROOT/frontend/dist" placeholder="$SATMON_VAR/nginx/placeholder"
-    if [[ -f $dist/index.html ]]; then
+    if [[ -f $dist/index.html ]] && searchable_by_others "$dist"; then
         printf '%s' "$dist"
+    elif [[ -f $dist/index.html ]]; then
+        # nginx's workers could not enter a private checkout: serve a copy from var/.
+        rm -rf "$SATMON_VAR/nginx/web"
+        cp -r "$dist" "$SATMON_VAR/nginx/web"
+        printf '%s' "$SATMON_VAR/nginx/web"
     else
         mkdir -p "$placeholder"
         cp "$SATMON_TEMPLATES/nginx/placeholder.html" "$placeholder/index.html"
