@@ -33,7 +33,7 @@ if [[ $SATMON_VAR != "$SATMON_ROOT/var" && ! -L $SATMON_ROOT/var ]]; then
     mkdir -p "$SATMON_VAR"
     chmod 0755 /var/lib/satmon 2>/dev/null || true
     if [[ -d $SATMON_ROOT/var ]]; then
-        cp -a "$SATMON_ROOT/var/." "$SATMON_VAR/" && rm -rf "$SATMON_ROOT/var"
+        cp -a "$SATMON_ROOT/var/." "$SATMON_VAR/" && rm -rf "${SATMON_ROOT:?}/var"
     fi
     ln -s "$SATMON_VAR" "$SATMON_ROOT/var"
 fi
