@@ -5,8 +5,9 @@ Triton's python backend (`triton_backend`), so the same window gives the same
 forecast and score on either. Needs numpy and onnxruntime only.
 
 Per window: fitted to the trained length (the newest `window` steps; a shorter
-window is padded at the front with its first row), normalised (the training
-mean and spread, or the window's own for the univariate `series` model), run,
+window is extended backwards along its straight-line trend), normalised (the
+training mean and spread, or the window's own for the univariate `series`
+model), run,
 then the forecast is de-normalised with a band of ±1.96 nominal forecast errors,
 and each channel's residual statistic is scored against its calibrated
 threshold: score = e / (e + θ). A horizon longer than the trained one is
@@ -105,10 +106,16 @@ class SubsystemRunner:
             )
         if window.shape[0] == 0 or not np.all(np.isfinite(window)):
             raise ValueError(f"{spec.subsystem}: the window is empty or not finite")
-        if window.shape[0] >= spec.window:
+        steps = window.shape[0]
+        if steps >= spec.window:
             return window[-spec.window :]
-        pad = np.repeat(window[:1], spec.window - window.shape[0], axis=0)
-        return np.concatenate([pad, window])
+        # Padded by the window's own straight-line trend run backwards: a flat pad in
+        # front of a ramp would look like a kink no nominal window has.
+        t = np.arange(steps, dtype=np.float64)
+        slope = np.polyfit(t, window, 1)[0] if steps > 1 else np.zeros(window.shape[1])
+        level = window.mean(axis=0) - slope * t.mean()
+        before = np.arange(steps - spec.window, 0, dtype=np.float64)[:, None]
+        return np.concatenate([level + slope * before, window])
 
     def normalisation(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
         if self.spec.normalisation == "global":
