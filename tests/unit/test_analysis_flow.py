@@ -86,7 +86,7 @@ def test_windows_warm_up_from_the_store(embedded: Embedded):
 def test_a_manual_series_job_forecasts_the_requested_horizon(embedded: Embedded):
     job_id = embedded.jobs.submit_manual(
         ManualRequest(
-            model_name=None,
+            model_name="holt_linear_baseline",  # exact on a straight line
             data=[1.0 + 0.5 * i for i in range(12)],
             horizon=4,
             window_size=10,
