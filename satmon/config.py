@@ -121,7 +121,7 @@ class Settings(BaseSettings):
         description="Steps a model forecasts",
     )
     default_model: str = Field(
-        "holt_linear_baseline",
+        "vae_timeseries",
         validation_alias=AliasChoices("SATMON_DEFAULT_MODEL", "default_model"),
         description="Model used for triggered jobs and manual jobs that name none",
     )
