@@ -29,8 +29,9 @@ from confluent_kafka import (
 from confluent_kafka.admin import AdminClient, ClusterMetadata, OffsetSpec  # type: ignore[attr-defined]
 from confluent_kafka.cimpl import NewTopic
 
+from satmon.bus.base import RevokeHook
 from satmon.bus.kafka_common import SERVICE, client_config
-from satmon.bus.kafka_consumer import KafkaConsumer, RevokeHook
+from satmon.bus.kafka_consumer import KafkaConsumer
 from satmon.bus.kafka_producer import KafkaDeliveryError, KafkaProducer
 from satmon.config import Settings
 from satmon.errors import ServiceUnavailableError

@@ -18,8 +18,10 @@ from typing import Any
 
 from confluent_kafka import Consumer as _RdConsumer
 from confluent_kafka import KafkaError, KafkaException, TopicPartition
+from confluent_kafka import Message as _RdMessage
 
-from satmon.bus.base import Message
+from satmon.bus.base import Message, MessageBatch, RevokeHook
+from satmon.bus.base import TopicPartition as TopicPartition_
 from satmon.bus.kafka_common import SERVICE, ErrorWatch, client_config, log
 from satmon.errors import ServiceUnavailableError
 
@@ -39,8 +41,6 @@ _REBALANCED = frozenset(
 
 
 _Header = tuple[str, str | bytes | None]
-RevokeHook = Callable[[list[tuple[str, int]]], None]
-"""Called with the (topic, partition) pairs about to be taken away, before they go."""
 
 
 class KafkaConsumer:
@@ -85,6 +85,23 @@ class KafkaConsumer:
     def poll(self, max_messages: int, timeout_s: float) -> list[Message]:
         """What is already fetched, up to max_messages; if nothing is, wait at most
         timeout_s for the first message (as the in-process bus does)."""
+        return [_message(item) for item in self._fetch(max_messages, timeout_s)]
+
+    def poll_batch(self, max_messages: int, timeout_s: float) -> MessageBatch:
+        """As `poll`, in columns: a few C calls per message instead of building a
+        frozen `Message` (2.3 us each, more than decoding the frame takes)."""
+        raw = self._fetch(max_messages, timeout_s)
+        # The last message of each partition wins: a partition's messages come in order.
+        # (topic, partition and offset are never None on a message without an error)
+        newest: dict[Any, Any] = {(item.topic(), item.partition()): item.offset() for item in raw}
+        return MessageBatch(
+            [item.value() or b"" for item in raw],
+            {tp: offset + 1 for tp, offset in newest.items()},
+            raw,
+            _message,
+        )
+
+    def _fetch(self, max_messages: int, timeout_s: float) -> list[_RdMessage]:
         self._errors.raise_fatal()
         if self._deferred is not None:
             deferred, self._deferred = self._deferred, None
@@ -95,54 +112,48 @@ class KafkaConsumer:
             raw = self._consumer.consume(1, timeout_s)
             if raw and max_messages > 1:
                 raw += self._consumer.consume(max_messages - 1, 0)
-        messages: list[Message] = []
-        append = messages.append
+        if any(item.error() is not None for item in raw):
+            return self._without_errors(raw)
+        return raw
+
+    def _without_errors(self, raw: list[_RdMessage]) -> list[_RdMessage]:
+        good: list[_RdMessage] = []
         for item in raw:
             error = item.error()
-            if error is not None:
-                if error.code() == KafkaError._PARTITION_EOF:
-                    continue
-                if error.code() == KafkaError._MAX_POLL_EXCEEDED:
-                    # The member left the group; librdkafka rejoins on the next poll.
-                    log.warning("group %s: %s", self.group, error.str())
-                    continue
-                failure = self._consume_error(item.topic(), error)
-                if messages:  # hand these over first; they would be skipped otherwise
-                    self._deferred = failure
-                    break
-                raise failure
-            headers = item.headers()
-            # Positional arguments: a third cheaper than keywords, and this runs per message.
-            # topic, partition and offset are never None on a message without an error.
-            append(
-                Message(
-                    item.topic(),  # type: ignore[arg-type]
-                    item.partition(),  # type: ignore[arg-type]
-                    item.offset(),  # type: ignore[arg-type]
-                    item.key(),
-                    item.value() or b"",
-                    item.timestamp()[1],
-                    _headers(headers) if headers else _NO_HEADERS,
-                )
-            )
-        return messages
+            if error is None:
+                good.append(item)
+                continue
+            if error.code() == KafkaError._PARTITION_EOF:
+                continue
+            if error.code() == KafkaError._MAX_POLL_EXCEEDED:
+                # The member left the group; librdkafka rejoins on the next poll.
+                log.warning("group %s: %s", self.group, error.str())
+                continue
+            failure = self._consume_error(item.topic(), error)
+            if good:  # hand these over first; they would be skipped otherwise
+                self._deferred = failure
+                break
+            raise failure
+        return good
 
     def commit(self, messages: Sequence[Message]) -> None:
         """Commit offset + 1 of the newest message per partition, synchronously."""
-        offsets: dict[tuple[str, int], int] = {}
+        offsets: dict[TopicPartition_, int] = {}
         for message in messages:
             key = (message.topic, message.partition)
             if message.offset >= offsets.get(key, -1):
                 offsets[key] = message.offset + 1
-        owned = [
-            TopicPartition(t, p, o) for (t, p), o in offsets.items() if (t, p) in self._assigned
-        ]
-        if len(owned) < len(offsets):
+        self.commit_offsets(offsets)
+
+    def commit_offsets(self, ends: Mapping[TopicPartition_, int]) -> None:
+        """Commit these next-offsets synchronously, for the partitions still assigned."""
+        owned = [TopicPartition(t, p, o) for (t, p), o in ends.items() if (t, p) in self._assigned]
+        if len(owned) < len(ends):
             log.info(
                 "group %s: not committing %d revoked partition(s); their new owner reads"
                 " them again from the last commit",
                 self.group,
-                len(offsets) - len(owned),
+                len(ends) - len(owned),
             )
         if not owned:
             return
@@ -178,6 +189,37 @@ class KafkaConsumer:
         """The (topic, partition) pairs this member reads now."""
         return sorted(self._assigned)
 
+    def pause(self, partitions: Sequence[TopicPartition_]) -> None:
+        """librdkafka drops what it fetched of these partitions and, on `resume`,
+        fetches again from the first message not yet handed out."""
+        owned = [TopicPartition(t, p) for t, p in partitions if (t, p) in self._assigned]
+        if owned:
+            self._consumer.pause(owned)
+
+    def resume(self, partitions: Sequence[TopicPartition_]) -> None:
+        owned = [TopicPartition(t, p) for t, p in partitions if (t, p) in self._assigned]
+        if owned:
+            self._consumer.resume(owned)
+
+    def lags(self) -> dict[TopicPartition_, int]:
+        """The newest offset the last fetch saw minus the group's commit, per assigned
+        partition; empty when the broker does not answer within a second."""
+        tps = [TopicPartition(t, p) for t, p in sorted(self._assigned)]
+        if not tps:
+            return {}
+        try:
+            committed = self._consumer.committed(tps, timeout=1.0)
+        except KafkaException:
+            return {}
+        lags: dict[TopicPartition_, int] = {}
+        for tp in committed:
+            low, high = self._consumer.get_watermark_offsets(tp, cached=True)
+            if high < 0:  # no fetch answered yet
+                continue
+            start = tp.offset if tp.offset >= 0 else low
+            lags[(tp.topic, tp.partition)] = max(0, high - start)
+        return lags
+
     def close(self) -> None:
         """Leave the group; what was not committed goes to the next member."""
         if self._closed:
@@ -212,6 +254,21 @@ class KafkaConsumer:
         return ServiceUnavailableError(
             SERVICE, self.url, f"group {self.group}: consuming {topic} failed: {error.str()}"
         )
+
+
+def _message(item: _RdMessage) -> Message:
+    headers = item.headers()
+    # Positional arguments: a third cheaper than keywords, and `poll` runs this per message.
+    # topic, partition and offset are never None on a message without an error.
+    return Message(
+        item.topic(),  # type: ignore[arg-type]
+        item.partition(),  # type: ignore[arg-type]
+        item.offset(),  # type: ignore[arg-type]
+        item.key(),
+        item.value() or b"",
+        item.timestamp()[1],
+        _headers(headers) if headers else _NO_HEADERS,
+    )
 
 
 def _headers(headers: Mapping[str, str | bytes | None] | Sequence[_Header]) -> dict[str, bytes]:

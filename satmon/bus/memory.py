@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from satmon.bus.base import Message
+from satmon.bus.base import Message, MessageBatch, RevokeHook, TopicPartition
 from satmon.errors import ServiceUnavailableError
 
 
@@ -126,13 +126,19 @@ class InProcessBus:
             self._changed.notify_all()
 
     def _read(
-        self, positions: dict[tuple[str, int], int], max_messages: int, timeout_s: float
+        self,
+        positions: dict[tuple[str, int], int],
+        max_messages: int,
+        timeout_s: float,
+        paused: set[tuple[str, int]],
     ) -> list[Message]:
         deadline = time.monotonic() + timeout_s
         with self._changed:
             while True:
                 batch: list[Message] = []
                 for (topic, index), position in positions.items():
+                    if (topic, index) in paused:
+                        continue
                     partition = self._topics[topic][index]
                     start = max(position, partition.base_offset) - partition.base_offset
                     for i in range(start, len(partition.messages)):
@@ -169,10 +175,15 @@ class InProcessBus:
 
     def lag(self, group: str, topic: str) -> int:
         """Messages of a topic not yet committed by a group."""
+        return sum(self._lags(group, [topic]).values())
+
+    def _lags(self, group: str, topics: Sequence[str]) -> dict[tuple[str, int], int]:
         with self._changed:
-            return sum(
-                p.end_offset - p.committed.get(group, p.base_offset) for p in self._topic(topic)
-            )
+            return {
+                (topic, index): p.end_offset - p.committed.get(group, p.base_offset)
+                for topic in topics
+                for index, p in enumerate(self._topic(topic))
+            }
 
     def check_ready(self) -> None:
         if self._closed:
@@ -206,14 +217,23 @@ class InProcessProducer:
 
 
 class InProcessConsumer:
+    """The only member of its group: every partition of its topics is assigned to it
+    for its whole life, so `on_revoke` is never called."""
+
     def __init__(self, bus: InProcessBus, group: str, topics: Sequence[str]) -> None:
+        self.on_revoke: RevokeHook | None = None
         self._bus = bus
         self._group = group
+        self._topics = list(topics)
         self._positions = bus._join(group, topics)
+        self._paused: set[TopicPartition] = set()
         self._closed = False
 
     def poll(self, max_messages: int, timeout_s: float) -> list[Message]:
-        return self._bus._read(self._positions, max_messages, timeout_s)
+        return self._bus._read(self._positions, max_messages, timeout_s, self._paused)
+
+    def poll_batch(self, max_messages: int, timeout_s: float) -> MessageBatch:
+        return MessageBatch.of(self.poll(max_messages, timeout_s))
 
     def commit(self, messages: Sequence[Message]) -> None:
         offsets: dict[tuple[str, int], int] = {}
@@ -221,6 +241,21 @@ class InProcessConsumer:
             key = (message.topic, message.partition)
             offsets[key] = max(offsets.get(key, 0), message.offset + 1)
         self._bus._commit(self._group, offsets)
+
+    def commit_offsets(self, ends: Mapping[TopicPartition, int]) -> None:
+        self._bus._commit(self._group, ends)
+
+    def assignment(self) -> list[TopicPartition]:
+        return sorted(self._positions)
+
+    def pause(self, partitions: Sequence[TopicPartition]) -> None:
+        self._paused.update(p for p in partitions if p in self._positions)
+
+    def resume(self, partitions: Sequence[TopicPartition]) -> None:
+        self._paused.difference_update(partitions)
+
+    def lags(self) -> dict[TopicPartition, int]:
+        return self._bus._lags(self._group, self._topics)
 
     def close(self) -> None:
         if not self._closed:
