@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -64,15 +64,30 @@ class Rejected:
 
 def decode_frames(payloads: Iterable[bytes]) -> tuple[list[TelemetryFrame], list[Rejected]]:
     """Decode a batch; good frames and rejects come back separately, order kept."""
-    frames: list[TelemetryFrame] = []
-    rejected: list[Rejected] = []
+    raws = payloads if isinstance(payloads, Sequence) else list(payloads)
+    frames, failures = decode_batch(raws)
+    return frames, [Rejected(raws[index], error) for index, error in failures]
+
+
+def decode_batch(
+    payloads: Sequence[bytes],
+) -> tuple[list[TelemetryFrame], list[tuple[int, FrameError]]]:
+    """Decode a batch: the good frames in order, and the index and error of each
+    frame that failed."""
     decode = _decoder.decode
-    for raw in payloads:
+    try:
+        # All good is the common case: one comprehension, no per-frame try block.
+        return [decode(raw) for raw in payloads], []
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        pass
+    frames: list[TelemetryFrame] = []
+    failures: list[tuple[int, FrameError]] = []
+    for index, raw in enumerate(payloads):
         try:
             frames.append(decode(raw))
         except (msgspec.ValidationError, msgspec.DecodeError):
-            rejected.append(Rejected(raw, FrameError(explain(raw))))
-    return frames, rejected
+            failures.append((index, FrameError(explain(raw))))
+    return frames, failures
 
 
 def format_timestamp(moment: datetime) -> str:
