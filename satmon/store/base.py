@@ -3,6 +3,7 @@ never duplicates a row (unique keys, upserts)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -11,6 +12,7 @@ from satmon.store.records import (
     AlertFilter,
     AlertRecord,
     AlertStatusRecord,
+    FinishedJob,
     JobFilter,
     JobRecord,
     JobSummary,
@@ -42,6 +44,14 @@ class ResultsStore(Protocol):
     def record_model_result(self, outcome: ModelOutcome) -> None:
         """Insert or replace the (job_id, model_name) row of inference_results;
         NotFoundError if no such job."""
+
+    def record_subsystems(
+        self, outcomes: Sequence[SubsystemOutcome], started_at: datetime
+    ) -> list[FinishedJob]:
+        """In one transaction: start the outcomes' jobs that are still pending (at
+        `started_at`), insert or replace their (job_id, subsystem) rows, and finish
+        those jobs as `finish_job` does. Returns the jobs this call finished, each
+        exactly once across callers; NotFoundError if one of the jobs is missing."""
 
     def finish_job(self, job_id: str) -> JobRecord | None:
         """Complete the job if every subsystem completed, or fail it if one failed.

@@ -9,6 +9,7 @@ the change.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -102,37 +103,35 @@ class JobRepository:
         return self._changed(stmt)
 
     def start(self, job_id: str, now: datetime) -> None:
+        self.start_many([job_id], now)
+
+    def start_many(self, job_ids: Collection[str], now: datetime) -> None:
+        """pending -> processing for those of the jobs still pending."""
         self.session.execute(
-            _update_job(job_id, _Job.status == JobStatus.PENDING.value).values(
+            _update_jobs(job_ids, _Job.status == JobStatus.PENDING.value).values(
                 status=JobStatus.PROCESSING.value, started_at=now
             )
         )
 
     def upsert_subsystem(self, outcome: SubsystemOutcome, now: datetime) -> None:
-        span = forecast_span(outcome.forecast) if outcome.forecast is not None else None
-        values: dict[str, Any] = {
-            "model_name": outcome.model_name,
-            "status": outcome.status.value,
-            "anomaly_detected": outcome.anomaly_detected,
-            "anomaly_score": outcome.anomaly_score,
-            "anomaly_channels": list(outcome.anomaly_channels),
-            "channel_scores": dict(outcome.channel_scores),
-            "inference_time_ms": outcome.inference_time_ms,
-            "forecast": forecast_to_json(outcome.forecast) if outcome.forecast else None,
-            "window_end_ms": outcome.window_end_ms,
-            "forecast_start_ms": span[0] if span else None,
-            "forecast_end_ms": span[1] if span else None,
-            "completed_at": now if outcome.status.value in FINAL else None,
-            "error_message": outcome.error_message,
-        }
-        insert = dialect_insert(self.session, _Sub)
-        stmt = insert.values(
-            job_id=outcome.job_id, subsystem=outcome.subsystem, created_at=now, **values
-        ).on_conflict_do_update(
+        self.upsert_subsystems([outcome], now)
+
+    def upsert_subsystems(self, outcomes: Sequence[SubsystemOutcome], now: datetime) -> None:
+        """One multi-row upsert; NotFoundError names the jobs if one of them is missing."""
+        if not outcomes:
+            return
+        # One row per key: a statement may not upsert the same row twice. The last wins.
+        latest = {(o.job_id, o.subsystem): o for o in outcomes}
+        rows = [_subsystem_row(outcome, now) for outcome in latest.values()]
+        # The table's Core insert, with the rows as parameters: compiled once and cached,
+        # where a VALUES list of N rows would be compiled anew for every batch.
+        insert = dialect_insert(self.session, _Sub.__table__)
+        updated = [name for name in rows[0] if name not in ("job_id", "subsystem", "created_at")]
+        stmt = insert.on_conflict_do_update(
             index_elements=[_Sub.job_id, _Sub.subsystem],
-            set_={name: insert.excluded[name] for name in values},
+            set_={name: insert.excluded[name] for name in updated},
         )
-        self._execute_for_job(outcome.job_id, stmt)
+        self._execute_for_jobs(sorted({o.job_id for o in outcomes}), stmt, rows)
 
     def upsert_model_result(self, outcome: ModelOutcome, now: datetime) -> None:
         values: dict[str, Any] = {
@@ -155,27 +154,33 @@ class JobRepository:
     def finish(self, job_id: str, now: datetime) -> bool:
         """Fail the job if a subsystem failed (with that subsystem's error), complete
         it if every subsystem completed; True only if this call did either."""
+        return bool(self.finish_many([job_id], now))
+
+    def finish_many(self, job_ids: Collection[str], now: datetime) -> list[str]:
+        """`finish` for each of the jobs in one statement; the ids of those it finished."""
+        if not job_ids:
+            return []
         failed = (
-            select(_Sub.id).where(_Sub.job_id == job_id, _Sub.status == JobStatus.FAILED.value)
-        ).exists()
+            select(_Sub.id)
+            .where(_Sub.job_id == _Job.job_id, _Sub.status == JobStatus.FAILED.value)
+            .correlate(_Job)
+            .exists()
+        )
         first_error = (
             select(_Sub.subsystem + ": " + func.coalesce(_Sub.error_message, "failed"))
-            .where(_Sub.job_id == job_id, _Sub.status == JobStatus.FAILED.value)
+            .where(_Sub.job_id == _Job.job_id, _Sub.status == JobStatus.FAILED.value)
+            .correlate(_Job)
             .order_by(_Sub.subsystem)
             .limit(1)
             .scalar_subquery()
         )
-        completed = (
-            select(func.count())
-            .where(_Sub.job_id == job_id, _Sub.status == JobStatus.COMPLETED.value)
-            .scalar_subquery()
-        )
-        stmt = _update_job(job_id, failed | (completed >= _Job.total_subsystems)).values(
+        stmt = _update_jobs(job_ids, failed | (completed_subsystems() >= _Job.total_subsystems))
+        stmt = stmt.values(
             status=case((failed, JobStatus.FAILED.value), else_=JobStatus.COMPLETED.value),
             error_message=case((failed, first_error), else_=None),
             completed_at=now,
         )
-        return self._changed(stmt)
+        return list(self.session.scalars(stmt.returning(_Job.job_id)))
 
     def fail(self, job_id: str, error_message: str, now: datetime) -> bool:
         stmt = _update_job(job_id).values(
@@ -193,11 +198,22 @@ class JobRepository:
         row = self.session.execute(select_job_records().where(_Job.job_id == job_id)).first()
         return job_record(*row) if row is not None else None
 
+    def get_many(self, job_ids: Collection[str]) -> list[JobRecord]:
+        rows = self.session.execute(select_job_records().where(_Job.job_id.in_(job_ids)))
+        return [job_record(*row) for row in rows]
+
     def subsystems(self, job_id: str) -> list[SubsystemRecord]:
+        return self.subsystems_of([job_id]).get(job_id, [])
+
+    def subsystems_of(self, job_ids: Collection[str]) -> dict[str, list[SubsystemRecord]]:
+        """Each job's subsystem rows, by subsystem; jobs without rows are left out."""
         rows = self.session.scalars(
-            select(_Sub).where(_Sub.job_id == job_id).order_by(_Sub.subsystem)
+            select(_Sub).where(_Sub.job_id.in_(job_ids)).order_by(_Sub.job_id, _Sub.subsystem)
         )
-        return [subsystem_record(row) for row in rows]
+        found: dict[str, list[SubsystemRecord]] = {}
+        for row in rows:
+            found.setdefault(row.job_id, []).append(subsystem_record(row))
+        return found
 
     def model_result(self, job_id: str) -> ModelResultRecord | None:
         row = self.session.scalars(
@@ -216,19 +232,53 @@ class JobRepository:
         return self.session.execute(stmt.returning(_Job.job_id)).first() is not None
 
     def _execute_for_job(self, job_id: str, stmt: Any) -> None:
+        self._execute_for_jobs([job_id], stmt)
+
+    def _execute_for_jobs(
+        self, job_ids: list[str], stmt: Any, rows: list[dict[str, Any]] | None = None
+    ) -> None:
         try:
-            self.session.execute(stmt)
+            self.session.execute(stmt, rows)
         except IntegrityError as exc:
             # Unique keys are upserted, so the foreign key is what can fail.
-            raise NotFoundError(f"no job {job_id!r}") from exc
+            if len(job_ids) == 1:
+                raise NotFoundError(f"no job {job_ids[0]!r}") from exc
+            raise NotFoundError(f"one of the jobs {job_ids} does not exist") from exc
 
 
 def _update_job(job_id: str, *conditions: ColumnElement[bool]) -> Update:
-    """UPDATE of a job that is not finished yet. Racing calls cannot both match:
+    return _update_jobs([job_id], *conditions)
+
+
+def _update_jobs(job_ids: Collection[str], *conditions: ColumnElement[bool]) -> Update:
+    """UPDATE of jobs that are not finished yet. Racing calls cannot both match:
     SQLite runs one write transaction at a time, and PostgreSQL re-checks the
     status of the row after waiting for the first call's lock on it."""
+    ids = _Job.job_id == next(iter(job_ids)) if len(job_ids) == 1 else _Job.job_id.in_(job_ids)
     return (
         update(_Job)
-        .where(_Job.job_id == job_id, _Job.status.in_(ACTIVE), *conditions)
+        .where(ids, _Job.status.in_(ACTIVE), *conditions)
         .execution_options(synchronize_session=False)
     )
+
+
+def _subsystem_row(outcome: SubsystemOutcome, now: datetime) -> dict[str, Any]:
+    span = forecast_span(outcome.forecast) if outcome.forecast is not None else None
+    return {
+        "job_id": outcome.job_id,
+        "subsystem": outcome.subsystem,
+        "created_at": now,
+        "model_name": outcome.model_name,
+        "status": outcome.status.value,
+        "anomaly_detected": outcome.anomaly_detected,
+        "anomaly_score": outcome.anomaly_score,
+        "anomaly_channels": list(outcome.anomaly_channels),
+        "channel_scores": dict(outcome.channel_scores),
+        "inference_time_ms": outcome.inference_time_ms,
+        "forecast": forecast_to_json(outcome.forecast) if outcome.forecast else None,
+        "window_end_ms": outcome.window_end_ms,
+        "forecast_start_ms": span[0] if span else None,
+        "forecast_end_ms": span[1] if span else None,
+        "completed_at": now if outcome.status.value in FINAL else None,
+        "error_message": outcome.error_message,
+    }

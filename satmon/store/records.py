@@ -124,6 +124,14 @@ class SubsystemRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class FinishedJob:
+    """A job that a write just finished, with its subsystem rows as they stand."""
+
+    job: JobRecord
+    subsystems: list[SubsystemRecord]
+
+
+@dataclass(frozen=True, slots=True)
 class ModelResultRecord:
     job_id: str
     model_name: str

@@ -6,7 +6,7 @@ repositories it calls only run statements in the session they are given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import text
@@ -25,6 +25,7 @@ from satmon.store.records import (
     AlertFilter,
     AlertRecord,
     AlertStatusRecord,
+    FinishedJob,
     JobFilter,
     JobRecord,
     JobSummary,
@@ -93,6 +94,26 @@ class SqlResultsStore:
         """Raises NotFoundError if the job does not exist."""
         with self._db.write() as session:
             JobRepository(session).upsert_model_result(outcome, self._clock())
+
+    def record_subsystems(
+        self, outcomes: Sequence[SubsystemOutcome], started_at: datetime
+    ) -> list[FinishedJob]:
+        """Raises NotFoundError if one of the jobs does not exist."""
+        job_ids = sorted({o.job_id for o in outcomes})
+        if not job_ids:
+            return []
+        with self._db.write() as session:
+            jobs = JobRepository(session)
+            now = self._clock()
+            jobs.start_many(job_ids, started_at)
+            jobs.upsert_subsystems(outcomes, now)
+            finished = jobs.finish_many(job_ids, now)
+            if not finished:
+                return []
+            subsystems = jobs.subsystems_of(finished)
+            return [
+                FinishedJob(job, subsystems.get(job.job_id, [])) for job in jobs.get_many(finished)
+            ]
 
     def finish_job(self, job_id: str) -> JobRecord | None:
         with self._db.write() as session:
