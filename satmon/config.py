@@ -141,7 +141,43 @@ class Settings(BaseSettings):
     trigger_seed: int | None = Field(
         None,
         validation_alias=AliasChoices("SATMON_TRIGGER_SEED", "trigger_seed"),
-        description="Seed of the periodic check (unset = random)",
+        description="Seed of the periodic check's choice of frames (unset = 0)",
+    )
+    trigger_rules: str | None = Field(
+        None,
+        validation_alias=AliasChoices("SATMON_TRIGGER_RULES", "trigger_rules"),
+        description="Rules added to the seed's: a JSON list, or the path of a JSON file",
+    )
+    task_queue: str = Field(
+        "inference",
+        validation_alias=AliasChoices("SATMON_TASK_QUEUE", "task_queue"),
+        description="Celery queue of the inference tasks",
+    )
+    task_max_retries: int = Field(
+        8,
+        ge=0,
+        validation_alias=AliasChoices("SATMON_TASK_MAX_RETRIES", "task_max_retries"),
+        description="Retries of a task whose model server or database is unavailable",
+    )
+    task_retry_backoff_s: float = Field(
+        1.0,
+        gt=0.0,
+        validation_alias=AliasChoices("SATMON_TASK_RETRY_BACKOFF_S", "task_retry_backoff_s"),
+        description="First retry delay; it doubles per retry",
+    )
+    task_retry_backoff_max_s: float = Field(
+        30.0,
+        gt=0.0,
+        validation_alias=AliasChoices(
+            "SATMON_TASK_RETRY_BACKOFF_MAX_S", "task_retry_backoff_max_s"
+        ),
+        description="Longest retry delay",
+    )
+    task_time_limit_s: float = Field(
+        120.0,
+        gt=0.0,
+        validation_alias=AliasChoices("SATMON_TASK_TIME_LIMIT_S", "task_time_limit_s"),
+        description="Seconds a task may run; it is told to stop 10 % earlier",
     )
     analysis_workers: int = Field(
         2,
