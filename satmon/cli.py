@@ -72,7 +72,14 @@ def simulate(
     fault_schedule: Annotated[
         Path | None, typer.Option(exists=True, dir_okay=False, help="JSON file of faults to inject")
     ] = None,
-    output: Annotated[str, typer.Option(help="stdout, jsonl or embedded")] = "stdout",
+    output: Annotated[str, typer.Option(help="stdout, jsonl, embedded or kafka")] = "stdout",
+    kafka: Annotated[
+        str | None,
+        typer.Option(
+            metavar="HOST:PORT",
+            help="Send to Kafka's telemetry topic (SATMON_TELEMETRY_TOPIC); implies --output kafka",
+        ),
+    ] = None,
     file: Annotated[Path | None, typer.Option(help="File of the jsonl output")] = None,
     labels: Annotated[Path | None, typer.Option(help="Where to write fault labels")] = None,
     data_dir: Annotated[
@@ -81,7 +88,7 @@ def simulate(
     ] = None,
 ) -> None:
     """Generate telemetry frames from the physics simulator."""
-    from satmon.errors import InvalidRequestError
+    from satmon.errors import InvalidRequestError, ServiceUnavailableError
     from satmon.telemetry.simulate import Output, SimulateOptions, parse_moment, run_simulation
     from satmon.telemetry.simulator.faults import load_schedule
 
@@ -104,20 +111,66 @@ def simulate(
             backfill=window,
             fault_rate_per_day=fault_rate,
             fault_schedule=load_schedule(fault_schedule) if fault_schedule else [],
-            output=Output(output),
+            output=Output.KAFKA if kafka else Output(output),
             file=file,
             labels=labels,
             data_dir=settings.data_dir,
+            kafka=kafka,
+            topic=settings.telemetry_topic,
+            partitions=settings.topic_partitions,
             progress=output != "stdout" and sys.stderr.isatty(),
         )
         report = run_simulation(options)
     except (InvalidRequestError, ValueError) as exc:
         err.print(f"[red]satmon simulate: {exc}[/red]")
         raise typer.Exit(2) from exc
+    except ServiceUnavailableError as exc:
+        err.print(f"[red]satmon simulate: {exc}[/red]")
+        raise typer.Exit(1) from exc
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     where = f", labels in {report.labels_path}" if report.labels_path else ""
     err.print(f"{report.frames} frames in {report.ticks} ticks, {report.labels} faults{where}")
+
+
+@app.command()
+def consume(
+    group: Annotated[str, typer.Option(help="Consumer group; run several to share partitions")] = (
+        "satmon-ingest"
+    ),
+    batch: Annotated[int, typer.Option(min=1, help="Most frames per store write")] = 20_000,
+    max_wait: Annotated[
+        float, typer.Option(min=0.0, help="Seconds a frame may wait for its batch to fill")
+    ] = 0.2,
+    metrics_host: Annotated[str, typer.Option(help="Address of the /metrics endpoint")] = (
+        "127.0.0.1"
+    ),
+    metrics_port: Annotated[
+        int, typer.Option(min=-1, help="Port of /metrics (0: any free port, -1: none)")
+    ] = 9108,
+) -> None:
+    """Ingest telemetry from Kafka into the time-series store (the seed's victoria-consumer)."""
+    from satmon.errors import InvalidRequestError, ServiceUnavailableError
+    from satmon.ingest.consumer import IngestSettings
+    from satmon.ingest.service import ConsumeOptions
+    from satmon.ingest.service import consume as run_consume
+
+    settings = _settings()
+    _logging(settings)
+    options = ConsumeOptions(
+        group=group,
+        metrics_host=metrics_host,
+        metrics_port=metrics_port,
+        ingest=IngestSettings(max_batch=batch, max_wait_s=max_wait),
+    )
+    try:
+        run_consume(settings, options)
+    except InvalidRequestError as exc:
+        err.print(f"[red]satmon consume: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    except ServiceUnavailableError as exc:
+        err.print(f"[red]satmon consume: {exc}[/red]")
+        raise typer.Exit(1) from exc
 
 
 @app.command()

@@ -2,7 +2,8 @@
 
 Outputs: `stdout` (JSON lines), `jsonl` (a file, with its fault labels beside it
 in <file>.labels.jsonl), `embedded` (the time-series store of a data directory,
-for example a week of history before `satmon up`).
+for example a week of history before `satmon up`), `kafka` (the telemetry topic
+of a Kafka cluster, keyed by satellite id, through the bus's producer).
 """
 
 from __future__ import annotations
@@ -14,12 +15,19 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+from satmon.bus.kafka import KafkaBus
 from satmon.errors import InvalidRequestError
 from satmon.ingest.direct import StoreSink
 from satmon.telemetry.simulator import Simulator, SimulatorConfig
 from satmon.telemetry.simulator.faults import ScheduledFault
 from satmon.telemetry.simulator.runner import run_backfill, run_realtime
-from satmon.telemetry.simulator.sinks import FrameSink, JsonlSink, LabelWriter, StdoutSink
+from satmon.telemetry.simulator.sinks import (
+    BusSink,
+    FrameSink,
+    JsonlSink,
+    LabelWriter,
+    StdoutSink,
+)
 from satmon.tsdb.sqlite import SqliteTimeSeriesStore
 
 
@@ -27,6 +35,7 @@ class Output(StrEnum):
     STDOUT = "stdout"
     JSONL = "jsonl"
     EMBEDDED = "embedded"
+    KAFKA = "kafka"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +52,12 @@ class SimulateOptions:
     file: Path | None = None
     labels: Path | None = None
     data_dir: Path | None = None
+    kafka: str | None = None
+    """Bootstrap servers of the kafka output."""
+    topic: str = "satellite-telemetry"
+    """Topic of the kafka output."""
+    partitions: int = 4
+    """Partitions of the topic, should the kafka output create it."""
     progress: bool = True
 
 
@@ -134,6 +149,10 @@ def _open_sink(options: SimulateOptions) -> FrameSink:
             raise InvalidRequestError("--data-dir", "the embedded output needs a data directory")
         options.data_dir.mkdir(parents=True, exist_ok=True)
         return _ClosingStoreSink(SqliteTimeSeriesStore(options.data_dir / "tsdb.sqlite"))
+    if options.output is Output.KAFKA:
+        if not options.kafka:
+            raise InvalidRequestError("--kafka", "the kafka output needs --kafka HOST:PORT")
+        return _KafkaSink(options.kafka, options.topic, options.partitions)
     return StdoutSink()
 
 
@@ -149,3 +168,21 @@ class _ClosingStoreSink(StoreSink):
             super().close()
         finally:
             self._owned.close()
+
+
+class _KafkaSink(BusSink):
+    """A BusSink on a Kafka bus of its own, closed with it once every frame is acknowledged."""
+
+    def __init__(self, bootstrap_servers: str, topic: str, partitions: int) -> None:
+        self._bus = KafkaBus(bootstrap_servers, topics=[topic], partitions=partitions)
+        try:
+            super().__init__(self._bus.producer(), topic)
+        except BaseException:
+            self._bus.close()
+            raise
+
+    def close(self) -> None:
+        try:
+            super().close()  # flushes: raises if a frame was not delivered
+        finally:
+            self._bus.close()
