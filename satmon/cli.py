@@ -174,6 +174,71 @@ def consume(
 
 
 @app.command()
+def trigger(
+    group: Annotated[str, typer.Option(help="Consumer group; run several to share partitions")] = (
+        "satmon-trigger"
+    ),
+    batch: Annotated[int, typer.Option(min=1, help="Most frames read per poll")] = 1_000,
+) -> None:
+    """Start analysis jobs from telemetry (the seed's kafka-inference-trigger)."""
+    from satmon.analysis.service import TriggerOptions, run_trigger
+    from satmon.errors import InvalidRequestError, ServiceUnavailableError
+
+    settings = _settings()
+    _logging(settings)
+    try:
+        run_trigger(settings, TriggerOptions(group=group, max_batch=batch))
+    except InvalidRequestError as exc:
+        err.print(f"[red]satmon trigger: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    except ServiceUnavailableError as exc:
+        err.print(f"[red]satmon trigger: {exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(min=1, help="Tasks at once (default: 4 per CPU with threads, 1 with prefork)"),
+    ] = None,
+    pool: Annotated[str, typer.Option(help="threads, prefork or solo")] = "threads",
+    batch: Annotated[
+        bool,
+        typer.Option(
+            help="Run a message's subsystems as one model call and one write"
+            " (--no-batch: one at a time, as the seed did)"
+        ),
+    ] = True,
+    hostname: Annotated[str, typer.Option(help="Worker name (%h: this host)")] = "satmon@%h",
+) -> None:
+    """Run a Celery worker of the inference tasks (the seed's analysis-worker)."""
+    from satmon.analysis.celery_app import WorkerOptions, run_worker
+    from satmon.errors import ServiceUnavailableError
+
+    settings = _settings()
+    _logging(settings)
+    if settings.celery_broker_url is None:
+        err.print("[red]satmon worker: CELERY_BROKER_URL is not set[/red]")
+        raise typer.Exit(2)
+    if pool not in ("threads", "prefork", "solo"):
+        err.print(f"[red]satmon worker: --pool {pool!r}: expected threads, prefork or solo[/red]")
+        raise typer.Exit(2)
+    options = WorkerOptions(
+        pool=pool,
+        concurrency=concurrency,
+        batch=batch,
+        hostname=hostname,
+        loglevel=settings.log_level,
+    )
+    try:
+        run_worker(settings, options)
+    except ServiceUnavailableError as exc:
+        err.print(f"[red]satmon worker: {exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
 def up(
     host: Annotated[str | None, typer.Option(help="API address (SATMON_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="API port (SATMON_PORT)")] = None,
@@ -214,12 +279,12 @@ def serve(
     """Run the API alone (the operation server) on the configured stores."""
     from satmon.api.app import create_app
     from satmon.api.deps import ApiState
-    from satmon.runtime import job_service, local_executor, open_adapters
+    from satmon.runtime import job_service, open_adapters, task_queue
 
     settings = _settings(api_host=host, api_port=port)
     _logging(settings)
     adapters = open_adapters(settings)
-    queue = local_executor(adapters)
+    queue = task_queue(adapters)
 
     def shutdown() -> None:
         queue.close()

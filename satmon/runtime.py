@@ -17,6 +17,7 @@ from satmon.analysis.base import TaskQueue
 from satmon.analysis.executor import LocalExecutor
 from satmon.analysis.jobs import JobService
 from satmon.analysis.publish import ResultPublisher
+from satmon.analysis.recorder import GroupCommit
 from satmon.analysis.tasks import TaskContext
 from satmon.bus.base import Bus, Producer
 from satmon.bus.factory import open_bus
@@ -118,13 +119,32 @@ def open_adapters(settings: Settings) -> Adapters:
     return adapters
 
 
-def local_executor(adapters: Adapters) -> LocalExecutor:
-    """Tasks run in this process; finished jobs are published on the results topic."""
+def task_context(adapters: Adapters) -> TaskContext:
+    """What tasks run with: finished jobs go to the results topic and the search index."""
     publisher = ResultPublisher(
         adapters.results, adapters.producer, adapters.settings.results_topic, adapters.search
     )
-    context = TaskContext(results=adapters.results, models=adapters.models, on_finished=publisher)
-    return LocalExecutor(context, workers=adapters.settings.analysis_workers)
+    return TaskContext(
+        results=adapters.results,
+        models=adapters.models,
+        publisher=publisher,
+        recorder=GroupCommit(adapters.results, publisher),
+    )
+
+
+def local_executor(adapters: Adapters) -> LocalExecutor:
+    """Tasks run in this process, on the executor's threads."""
+    return LocalExecutor(task_context(adapters), workers=adapters.settings.analysis_workers)
+
+
+def task_queue(adapters: Adapters) -> TaskQueue:
+    """Celery on the broker when CELERY_BROKER_URL is set (workers run the tasks),
+    else the local executor."""
+    if adapters.settings.celery_broker_url is not None:
+        from satmon.analysis.celery_queue import CeleryTaskQueue  # noqa: PLC0415 (celery loads only here)
+
+        return CeleryTaskQueue(adapters.settings)
+    return local_executor(adapters)
 
 
 def job_service(adapters: Adapters, queue: TaskQueue) -> JobService:

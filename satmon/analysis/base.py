@@ -25,6 +25,14 @@ class SubsystemTask(msgspec.Struct, frozen=True, kw_only=True):
     horizon: int
 
 
+class SubsystemBatch(msgspec.Struct, frozen=True, kw_only=True):
+    """Subsystem tasks run together: one model call for their windows, one write for
+    their results. A job's subsystems travel as one batch unless the seed's way (a
+    message per subsystem) is asked for."""
+
+    tasks: list[SubsystemTask]
+
+
 class SeriesTask(msgspec.Struct, frozen=True, kw_only=True):
     """Run one model on a single series (the seed's manual inference)."""
 
@@ -35,7 +43,14 @@ class SeriesTask(msgspec.Struct, frozen=True, kw_only=True):
     horizon: int
 
 
-Task = SubsystemTask | SeriesTask
+Task = SubsystemTask | SubsystemBatch | SeriesTask
+
+
+def job_ids(task: Task) -> list[str]:
+    """The jobs a task writes to, each once."""
+    if isinstance(task, SubsystemBatch):
+        return list(dict.fromkeys(t.job_id for t in task.tasks))
+    return [task.job_id]
 
 
 class TaskQueue(Protocol):
@@ -43,7 +58,8 @@ class TaskQueue(Protocol):
     url: str
 
     def enqueue(self, task: Task) -> None:
-        """Hand a task to a worker; it runs at least once."""
+        """Hand a task to a worker; it runs at least once. Raises
+        ServiceUnavailableError if the queue cannot take it."""
 
     def check_ready(self) -> None: ...
 

@@ -1,8 +1,9 @@
 """The local executor: the embedded adapter of the task queue.
 
 Tasks run on a thread pool in this process, through the same task functions a
-Celery worker runs. The queue is bounded so a burst of triggers slows the
-trigger down instead of piling up memory.
+Celery worker runs, with every attempt final (nothing here retries later). The
+queue is bounded so a burst of triggers slows the trigger down instead of piling
+up memory.
 """
 
 from __future__ import annotations
@@ -73,3 +74,4 @@ class LocalExecutor:
             self._queue.put(None)
         for thread in self._threads:
             thread.join(timeout=30)
+        self._context.close()

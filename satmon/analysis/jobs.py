@@ -1,29 +1,42 @@
 """Creating inference jobs and handing their tasks to the queue.
 
-A job row is written first, then its tasks are enqueued, so a worker never sees
-a task whose job does not exist. Triggered jobs are named
+A job row is written (and committed) first, then its tasks are enqueued, so a
+worker never sees a task whose job does not exist. Triggered jobs are named
 `kafka-<satellite_id>-<epoch>` after the frame that fired them: a redelivered
-frame names the same job, which already exists, and nothing is enqueued twice.
+frame names the same job, which already exists, and no second job is created.
+
+One gap remains between the commit and the enqueue: a trigger that dies there
+leaves a pending job that no task will run. The frame that fired it is read
+again after the restart (its offset was not committed), so a job that exists,
+is still pending and was not enqueued by this process is enqueued again. If the
+first enqueue did happen after all (another member of the group did it before a
+rebalance), the job runs twice, which its idempotent writes make harmless.
+
+A job's subsystems go to the queue as one task (one model call, one write); the
+seed sent one task per subsystem, which `one_task_per_subsystem` restores for
+comparison.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from satmon.analysis.base import SeriesTask, SubsystemTask, TaskQueue
+from satmon.analysis.base import SeriesTask, SubsystemBatch, SubsystemTask, TaskQueue
 from satmon.analysis.windows import Window, load_windows
 from satmon.errors import InvalidRequestError
 from satmon.serving.base import ModelServer
 from satmon.store.base import ResultsStore
-from satmon.store.records import JobSource, NewJob
+from satmon.store.records import JobSource, JobStatus, NewJob
 from satmon.tsdb.base import TimeSeriesStore
 
 log = logging.getLogger(__name__)
 
 MIN_SERIES_LENGTH = 3
+RECENT_JOBS = 10_000  # job ids remembered as enqueued by this process
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +59,7 @@ class JobService:
         default_model: str,
         window_size: int,
         horizon: int,
+        one_task_per_subsystem: bool = False,
     ) -> None:
         self._results = results
         self._queue = queue
@@ -54,6 +68,8 @@ class JobService:
         self.default_model = default_model
         self.window_size = window_size
         self.horizon = horizon
+        self.one_task_per_subsystem = one_task_per_subsystem
+        self._enqueued: OrderedDict[str, None] = OrderedDict()  # recent jobs, oldest first
 
     def submit_triggered(
         self, satellite_id: str, reasons: Sequence[str], windows: Sequence[Window]
@@ -165,23 +181,26 @@ class JobService:
                 request=request,
             )
         )
-        if not created:
-            log.debug("job %s exists; not enqueued again", job_id)
-            return False
-        for window in windows:
-            self._queue.enqueue(
-                SubsystemTask(
-                    job_id=job_id,
-                    satellite_id=satellite_id,
-                    subsystem=window.subsystem,
-                    model_name=model_name,
-                    channels=list(window.channels),
-                    values=window.values.tolist(),
-                    step_ms=window.step_ms,
-                    window_end_ms=window.timestamps_ms[-1],
-                    horizon=horizon,
-                )
+        tasks = [
+            SubsystemTask(
+                job_id=job_id,
+                satellite_id=satellite_id,
+                subsystem=window.subsystem,
+                model_name=model_name,
+                channels=list(window.channels),
+                values=window.values.tolist(),
+                step_ms=window.step_ms,
+                window_end_ms=window.timestamps_ms[-1],
+                horizon=horizon,
             )
+            for window in windows
+        ]
+        if not created:
+            if not self._stranded(job_id):
+                log.debug("job %s exists; not enqueued again", job_id)
+                return False
+            log.warning("job %s is pending but was never enqueued here; enqueuing it", job_id)
+        self._enqueue(job_id, tasks)
         log.info(
             "job %s: %d subsystem inferences for %s (%s)",
             job_id,
@@ -189,4 +208,22 @@ class JobService:
             satellite_id,
             reason,
         )
-        return True
+        return created
+
+    def _enqueue(self, job_id: str, tasks: list[SubsystemTask]) -> None:
+        if self.one_task_per_subsystem:
+            for task in tasks:
+                self._queue.enqueue(task)
+        else:
+            self._queue.enqueue(SubsystemBatch(tasks=tasks))
+        self._enqueued[job_id] = None
+        if len(self._enqueued) > RECENT_JOBS:
+            self._enqueued.popitem(last=False)
+
+    def _stranded(self, job_id: str) -> bool:
+        """Whether an existing job may have lost its tasks: pending, and not enqueued
+        by this process."""
+        if job_id in self._enqueued:
+            return False
+        job = self._results.get_job(job_id)
+        return job is not None and job.status is JobStatus.PENDING

@@ -5,14 +5,22 @@ range, a thruster firing, and a periodic check of a random share of frames.
 Each rule has a cooldown per satellite so that a condition that persists (a
 battery below 30 % for an hour) asks for one analysis per cooldown, not one per
 frame.
+
+More threshold and flag rules come from the SATMON_TRIGGER_RULES setting: a JSON
+list such as `[{"name": "hot_battery", "path": "thermal.battery_temp", "above":
+40}, {"name": "link_lost", "path": "comm.link_up", "equals": false}]`, or the
+path of a file holding one.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
+
+import msgspec
 
 from satmon.telemetry.schema import CHANNELS_BY_PATH, TelemetryFrame
 
@@ -40,8 +48,11 @@ class ThresholdRule:
     above: float | None = None
 
     def __post_init__(self) -> None:
-        if self.path not in CHANNELS_BY_PATH:
+        channel = CHANNELS_BY_PATH.get(self.path)
+        if channel is None:
             raise ValueError(f"rule {self.name!r}: unknown channel {self.path!r}")
+        if channel.kind == "bool":
+            raise ValueError(f"rule {self.name!r}: {self.path} is a flag; give `equals`")
         if self.below is None and self.above is None:
             raise ValueError(f"rule {self.name!r}: needs `below`, `above` or both")
 
@@ -56,29 +67,37 @@ class ThresholdRule:
 
 @dataclass(frozen=True, slots=True)
 class FlagRule:
-    """Fires while a boolean channel is true."""
+    """Fires while a boolean channel equals `equals` (true by default)."""
 
     name: str
     path: str
+    equals: bool = True
+
+    def __post_init__(self) -> None:
+        channel = CHANNELS_BY_PATH.get(self.path)
+        if channel is None:
+            raise ValueError(f"rule {self.name!r}: unknown channel {self.path!r}")
+        if channel.kind != "bool":
+            raise ValueError(f"rule {self.name!r}: {self.path} is not a flag")
 
     def fires(self, frame: TelemetryFrame) -> bool:
-        return _read(frame, self.path) is True
+        return _read(frame, self.path) is self.equals
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PeriodicRule:
-    """Fires for a random share of frames; reproducible under a seed."""
+    """Fires for a share `rate` of frames, chosen by a hash of the seed, the satellite
+    and the frame's time: the same frame is chosen every time it is read, so a
+    replay after a restart asks for the analyses the first read asked for."""
 
     rate: float
     seed: int | None = None
     name: str = "periodic_check"
-    _random: random.Random = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._random = random.Random(self.seed)
 
     def fires(self, frame: TelemetryFrame) -> bool:
-        return self._random.random() < self.rate
+        key = f"{self.seed or 0}/{frame.satellite_id}/{frame.timestamp_ms}".encode()
+        draw = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
+        return draw < self.rate * 2**64
 
 
 def seed_rules(periodic_rate: float, seed: int | None) -> list[Rule]:
@@ -90,19 +109,75 @@ def seed_rules(periodic_rate: float, seed: int | None) -> list[Rule]:
     ]
 
 
+class RuleSpec(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """One configured rule: a threshold (`below` and/or `above`) or a flag (`equals`)."""
+
+    name: str
+    path: str
+    below: float | None = None
+    above: float | None = None
+    equals: bool | None = None
+
+    def rule(self) -> Rule:
+        if self.equals is not None:
+            if self.below is not None or self.above is not None:
+                raise ValueError(f"rule {self.name!r}: `equals` or thresholds, not both")
+            return FlagRule(self.name, self.path, self.equals)
+        return ThresholdRule(self.name, self.path, self.below, self.above)
+
+
+def parse_rules(setting: str) -> list[Rule]:
+    """Rules from SATMON_TRIGGER_RULES: a JSON list, or the path of a JSON file."""
+    text = setting.strip()
+    source = "SATMON_TRIGGER_RULES"
+    if not text.startswith("["):
+        path = Path(text).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"{source}: cannot read {path}: {exc.strerror}") from exc
+        source = str(path)
+    try:
+        specs = msgspec.json.decode(text, type=list[RuleSpec])
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"{source}: {exc}") from exc
+    except msgspec.DecodeError as exc:
+        raise ValueError(f"{source}: not JSON: {exc}") from exc
+    return [spec.rule() for spec in specs]
+
+
+def trigger_rules(periodic_rate: float, seed: int | None, configured: str | None) -> list[Rule]:
+    """The seed's rules and the configured ones; every name once (cooldowns go by name)."""
+    rules = seed_rules(periodic_rate, seed) + (parse_rules(configured) if configured else [])
+    names = [rule.name for rule in rules]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"trigger rules: each name once; repeated: {', '.join(repeated)}")
+    return rules
+
+
 class Cooldown:
     """Remembers when each (satellite, rule) last fired, in frame time."""
 
     def __init__(self, seconds: float) -> None:
-        self._seconds = seconds
+        self.seconds = seconds
         self._last: dict[tuple[str, str], float] = {}
 
     def allow(self, satellite_id: str, rule: str, at_s: float) -> bool:
         last = self._last.get((satellite_id, rule))
-        if last is not None and at_s - last < self._seconds:
+        if last is not None and at_s - last < self.seconds:
             return False
         self._last[(satellite_id, rule)] = at_s
         return True
+
+    def restore(self, satellite_id: str, rule: str, at_s: float) -> None:
+        """Note a firing from before this process (a job already in the results store)."""
+        key = (satellite_id, rule)
+        self._last[key] = max(at_s, self._last.get(key, at_s))
+
+    def forget(self, satellite_ids: Iterable[str]) -> None:
+        gone = set(satellite_ids)
+        self._last = {key: at for key, at in self._last.items() if key[0] not in gone}
 
 
 def firing_rules(frame: TelemetryFrame, rules: Sequence[Rule], cooldown: Cooldown) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,7 @@ from satmon.telemetry.schema import SUBSYSTEMS, TelemetryFrame, model_channels
 from satmon.tsdb.base import TimeSeriesStore
 
 CHANNELS = {subsystem: model_channels(subsystem) for subsystem in SUBSYSTEMS}
+MAX_GAP_STEPS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,20 +40,45 @@ class SatelliteWindows:
         self._timestamps: dict[str, deque[int]] = {}
         self._rows: dict[tuple[str, str], deque[tuple[float, ...]]] = {}
 
-    def add(self, frame: TelemetryFrame) -> None:
+    def add(self, frame: TelemetryFrame) -> bool:
+        """Append the frame; False (and no change) for a frame not newer than the last."""
         satellite = frame.satellite_id
         stamps = self._timestamps.setdefault(satellite, deque(maxlen=self.size))
         ts = frame.timestamp_ms
         if stamps and ts <= stamps[-1]:
-            return  # a redelivered or late frame; windows move forward only
+            return False  # a redelivered or late frame; windows move forward only
         stamps.append(ts)
         for subsystem, channels in CHANNELS.items():
             section = getattr(frame, subsystem)
             row = tuple(float(getattr(section, ch.field)) for ch in channels)
             self._rows.setdefault((satellite, subsystem), deque(maxlen=self.size)).append(row)
+        return True
 
     def is_full(self, satellite_id: str) -> bool:
         return len(self._timestamps.get(satellite_id, ())) >= self.size
+
+    def knows(self, satellite_id: str) -> bool:
+        return satellite_id in self._timestamps
+
+    def forget(self, satellite_ids: Iterable[str]) -> None:
+        for satellite in satellite_ids:
+            self._timestamps.pop(satellite, None)
+            for subsystem in CHANNELS:
+                self._rows.pop((satellite, subsystem), None)
+
+    def warm_before(self, tsdb: TimeSeriesStore, satellite_id: str, before_ms: int) -> bool:
+        """Fill one satellite's windows with its stored history up to (not including)
+        `before_ms`, so the frame at `before_ms` extends the window it extended the
+        first time it was read. History that ends more than MAX_GAP_STEPS steps
+        before that frame is not used: the window would span a gap."""
+        windows = load_windows(tsdb, satellite_id, self.size, before_ms - 1)
+        if windows is None:
+            return False
+        stamps = windows[0].timestamps_ms
+        if before_ms - stamps[-1] > MAX_GAP_STEPS * windows[0].step_ms:
+            return False
+        self._fill(satellite_id, windows)
+        return True
 
     def windows(self, satellite_id: str) -> list[Window]:
         stamps = list(self._timestamps.get(satellite_id, ()))
@@ -72,13 +99,15 @@ class SatelliteWindows:
             windows = load_windows(tsdb, satellite, self.size)
             if windows is None:
                 continue
-            stamps = windows[0].timestamps_ms
-            self._timestamps[satellite] = deque(stamps, maxlen=self.size)
-            for window in windows:
-                rows = [tuple(map(float, r)) for r in window.values]
-                self._rows[(satellite, window.subsystem)] = deque(rows, maxlen=self.size)
+            self._fill(satellite, windows)
             filled += 1
         return filled
+
+    def _fill(self, satellite_id: str, windows: list[Window]) -> None:
+        self._timestamps[satellite_id] = deque(windows[0].timestamps_ms, maxlen=self.size)
+        for window in windows:
+            rows = [tuple(map(float, r)) for r in window.values]
+            self._rows[(satellite_id, window.subsystem)] = deque(rows, maxlen=self.size)
 
 
 def load_windows(
