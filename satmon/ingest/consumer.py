@@ -44,6 +44,7 @@ log = logging.getLogger("satmon.ingest")
 
 ERROR_HEADER = "satmon-error"
 SOURCE_HEADER = "satmon-source"
+_MAX_POLL_WAIT_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,11 @@ class Ingestor:
         self._lag_shown: set[TopicPartition] = set()
         self._progress = _Progress()
 
+    @property
+    def frames_stored(self) -> int:
+        """Frames this ingestor's writes stored since it started."""
+        return self._progress.total_frames
+
     # --- the loop ---------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
@@ -165,10 +171,11 @@ class Ingestor:
         return max(1, self._settings.max_batch - len(self._filling))
 
     def _poll_timeout(self) -> float:
+        # at most _MAX_POLL_WAIT_S, so that a stop is seen promptly whatever max_wait_s is
         if not self._filling:
-            return self._settings.max_wait_s
+            return min(self._settings.max_wait_s, _MAX_POLL_WAIT_S)
         left = self._filling.opened + self._settings.max_wait_s - time.monotonic()
-        return max(0.0, left)
+        return min(max(0.0, left), _MAX_POLL_WAIT_S)
 
     def _batch_due(self) -> bool:
         return (
