@@ -138,7 +138,7 @@ def consume(
     group: Annotated[str, typer.Option(help="Consumer group; run several to share partitions")] = (
         "satmon-ingest"
     ),
-    batch: Annotated[int, typer.Option(min=1, help="Most frames per store write")] = 20_000,
+    batch: Annotated[int, typer.Option(min=1, help="Most frames per store write")] = 10_000,
     max_wait: Annotated[
         float, typer.Option(min=0.0, help="Seconds a frame may wait for its batch to fill")
     ] = 0.2,

@@ -27,13 +27,13 @@ log = logging.getLogger("satmon.ingest")
 DEFAULT_GROUP = "satmon-ingest"
 
 # librdkafka prefetches up to this much per consumer (its default is 64 MiB); a
-# batch of 20,000 frames is 13 MiB, so more only costs memory.
+# batch of 10,000 frames is 6 MiB, so more only costs memory.
 _CONSUMER_CONFIG = {"queued.max.messages.kbytes": 16_384, "fetch.max.bytes": 8_388_608}
 # A batch allocates some 100,000 container objects (decoded frames, per-series lists)
 # that die together; with the default threshold (700) the cyclic collector ran
 # hundreds of times per batch and took a third of the process's CPU. Nothing on
 # the ingest path makes cycles, so collections can be rare.
-_GC_THRESHOLDS = (200_000, 50, 100)
+_GC_THRESHOLDS = (50_000, 20, 50)
 
 
 @dataclass(frozen=True, slots=True)
