@@ -410,3 +410,39 @@ def test_victoriametrics_down_for_30s_loses_nothing_and_memory_stays_bounded(
     # one batch in flight, one filled, and a message per partition at most past that
     assert read_during <= 2 * batch + PARTITIONS
     assert metric("satmon_ingest_write_errors_total") > errors_before
+
+
+# --- satmon simulate --kafka -------------------------------------------------------------
+
+
+def test_simulate_sends_the_simulators_frames_to_the_telemetry_topic(
+    bus: KafkaBus, settings: Settings
+) -> None:
+    env = {**os.environ, "SATMON_TELEMETRY_TOPIC": settings.telemetry_topic}
+    command = [sys.executable, "-m", "satmon", "simulate", "--kafka", KAFKA_BOOTSTRAP_SERVERS]
+    done = subprocess.run(
+        [*command, "--satellites", "3", "--interval", "1", "--backfill", "now-10s", "now"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    reader = bus.consumer(unique_name("reader"), [settings.telemetry_topic])
+    received: list[Message] = []
+    deadline = time.monotonic() + 30
+    while len(received) < 30 and time.monotonic() < deadline:
+        received += reader.poll(100, 0.5)
+    reader.close()
+    assert done.returncode == 0, done.stderr
+    assert "30 frames in 10 ticks" in done.stderr
+    frames, rejected = decode_frames([m.value for m in received])
+    assert not rejected and len(frames) == 30
+    assert all(m.key == f.satellite_id.encode() for m, f in zip(received, frames, strict=True))
+    satellites = {m.key for m in received}
+    assert satellites == {b"SAT-001", b"SAT-002", b"SAT-003"}
+    for satellite in satellites:  # one satellite's frames in one partition, in order
+        own = [f for f in frames if f.satellite_id.encode() == satellite]
+        assert [f.seq for f in own] == list(range(10))
+        assert len({m.partition for m in received if m.key == satellite}) == 1
