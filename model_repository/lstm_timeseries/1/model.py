@@ -1,0 +1,5 @@
+"""Triton python backend entry of this version: see satmon.serving.triton_backend."""
+
+from satmon.serving.triton_backend import TritonPythonModel
+
+__all__ = ["TritonPythonModel"]
