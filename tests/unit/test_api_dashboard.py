@@ -23,7 +23,15 @@ from tests.factories import frame_document
 
 pytestmark = pytest.mark.unit
 
+# The history ends at the moment the test starts: routes such as the ground track look
+# back from the real clock, and a module-level time would go stale in a long run.
 NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def _history_ends_now() -> None:
+    global NOW  # noqa: PLW0603
+    NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def write_history(embedded: Embedded, satellite_id: str, seconds: int = 120) -> None:
