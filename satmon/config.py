@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     elasticsearch_url: str | None = Field(
         None, description="Elasticsearch URL; unset = SQLite FTS5 search"
     )
+    search_index: str = Field(
+        "satmon-jobs",
+        validation_alias=AliasChoices("SATMON_SEARCH_INDEX", "search_index"),
+        description="Elasticsearch index of finished jobs",
+    )
 
     # --- embedded storage and the API --------------------------------------------------
     data_dir: Path = Field(

@@ -8,9 +8,11 @@ broker that cannot be reached raises ServiceUnavailableError naming it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+from amqp.exceptions import ChannelError  # type: ignore[import-untyped]
 from kombu.exceptions import KombuError
 
 from satmon.analysis.base import SeriesTask, SubsystemBatch, SubsystemTask, Task
@@ -19,6 +21,12 @@ from satmon.config import Settings, mask_url
 from satmon.errors import ServiceUnavailableError
 
 CONNECT_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    messages: int
+    consumers: int
 
 
 def message(task: Task) -> tuple[str, Any]:
@@ -57,6 +65,29 @@ class CeleryTaskQueue:
         try:
             with self._app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=1, timeout=CONNECT_TIMEOUT_S)
+        except (KombuError, OSError) as exc:
+            raise ServiceUnavailableError(self.name, self.url, _reason(exc)) from exc
+
+    def stats(self) -> QueueStats:
+        """The queue's ready messages and consumers (one per worker) now; zeros while
+        no worker or publisher has declared it yet."""
+        try:
+            with self._app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, timeout=CONNECT_TIMEOUT_S)
+                declared = connection.default_channel.queue_declare(
+                    queue=self._queue, passive=True
+                )
+        except ChannelError:
+            return QueueStats(messages=0, consumers=0)
+        except (KombuError, OSError) as exc:
+            raise ServiceUnavailableError(self.name, self.url, _reason(exc)) from exc
+        return QueueStats(messages=declared.message_count, consumers=declared.consumer_count)
+
+    def delete(self) -> None:
+        """Remove the queue and the messages in it (tests and benchmarks clean up with it)."""
+        try:
+            with self._app.connection_for_write() as connection:
+                connection.default_channel.queue_delete(queue=self._queue)
         except (KombuError, OSError) as exc:
             raise ServiceUnavailableError(self.name, self.url, _reason(exc)) from exc
 

@@ -11,5 +11,5 @@ from satmon.search.fts import FtsSearchIndex
 
 def open_search(settings: Settings) -> SearchIndex:
     if settings.elasticsearch_url:
-        return ElasticsearchIndex(settings.elasticsearch_url)
+        return ElasticsearchIndex(settings.elasticsearch_url, index=settings.search_index)
     return FtsSearchIndex(settings.search_path)
