@@ -74,9 +74,7 @@ class CeleryTaskQueue:
         try:
             with self._app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=1, timeout=CONNECT_TIMEOUT_S)
-                declared = connection.default_channel.queue_declare(
-                    queue=self._queue, passive=True
-                )
+                declared = connection.default_channel.queue_declare(queue=self._queue, passive=True)
         except ChannelError:
             return QueueStats(messages=0, consumers=0)
         except (KombuError, OSError) as exc:
