@@ -6,22 +6,16 @@ view go to tests/artifacts/ on every run."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from satmon.api.web import DIST, build_is_current
+from tests.processes import SatmonProcess, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -36,22 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(condition: Callable[[], Any], timeout_s: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
 
 
 def ensure_built() -> None:
@@ -69,76 +47,32 @@ def ensure_built() -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
 
-class Satmon:
-    """`satmon up` on a free port with a temporary data directory, faults frequent
-    enough that anomalies (and so alerts) appear within a minute or two."""
-
-    def __init__(self, data_dir: Path, log: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
+def start_up(data_dir: Path, log_path: Path) -> SatmonProcess:
+    """`satmon up` with a temporary data directory, faults frequent enough that
+    anomalies (and so alerts) appear within a minute or two."""
+    return SatmonProcess(
+        "up",
+        ["--interval", "0.5", "--satellites", "3", "--fault-rate", "2000"],
+        {
             "SATMON_DATA_DIR": str(data_dir),
             "SATMON_TRIGGER_COOLDOWN_S": "5",
             "SATMON_TRIGGER_PERIODIC_RATE": "0.3",
             "SATMON_TRIGGER_SEED": "7",
-        }
-        self.log = log.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "satmon",
-                "up",
-                "--port",
-                str(self.port),
-                "--interval",
-                "0.5",
-                "--satellites",
-                "3",
-                "--fault-rate",
-                "2000",
-            ],
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.client = httpx.Client(base_url=self.base, timeout=10)
-        wait_for(self._healthy, 60, "satmon up to answer /health")
-
-    def _healthy(self) -> bool:
-        if self.process.poll() is not None:
-            raise AssertionError(f"satmon up exited with {self.process.returncode}")
-        try:
-            return self.client.get("/health").status_code == 200
-        except httpx.TransportError:
-            return False
-
-    def get(self, path: str, **params: Any) -> Any:
-        response = self.client.get(path, params=params)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=40)
-        finally:
-            self.client.close()
-            self.log.close()
+        },
+        log_path,
+    )
 
 
 @pytest.fixture(scope="module")
-def satmon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Satmon]:
+def satmon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SatmonProcess]:
     ensure_built()
     base = tmp_path_factory.mktemp("dashboard")
-    running = Satmon(base / "data", base / "satmon.log")
+    running = start_up(base / "data", base / "satmon.log")
     try:
         wait_for(lambda: len(running.get("/api/v1/trends/satellites")) == 3, 30, "three satellites")
         yield running
     finally:
-        if running.process.poll() is None:
-            running.stop()
+        running.stop_if_running()
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +118,7 @@ VIEWS = [
 
 @pytest.mark.parametrize(("name", "path", "marker"), VIEWS)
 def test_every_view_loads_with_data_and_no_console_errors(
-    satmon: Satmon, page: Page, name: str, path: str, marker: str
+    satmon: SatmonProcess, page: Page, name: str, path: str, marker: str
 ) -> None:
     if name == "jobs":
         wait_for(lambda: satmon.get("/api/v1/query/jobs")["total"] > 0, 60, "a job")
@@ -204,7 +138,9 @@ def test_every_view_loads_with_data_and_no_console_errors(
     assert console.errors == []
 
 
-def test_switching_range_and_satellite_updates_the_charts(satmon: Satmon, page: Page) -> None:
+def test_switching_range_and_satellite_updates_the_charts(
+    satmon: SatmonProcess, page: Page
+) -> None:
     console = Console(page)
     page.goto(satmon.base + "/trends")
     charts = page.get_by_test_id("charts")
@@ -224,7 +160,7 @@ def test_switching_range_and_satellite_updates_the_charts(satmon: Satmon, page: 
     assert console.errors == []
 
 
-def test_an_alert_can_be_acknowledged(satmon: Satmon, page: Page) -> None:
+def test_an_alert_can_be_acknowledged(satmon: SatmonProcess, page: Page) -> None:
     alerts = wait_for(
         lambda: satmon.get("/api/v1/alerts", acknowledged="false"), 150, "an anomaly alert"
     )
@@ -254,7 +190,7 @@ def test_an_alert_can_be_acknowledged(satmon: Satmon, page: Page) -> None:
     assert console.errors == []
 
 
-def test_a_manual_inference_completes_is_shown_and_found(satmon: Satmon, page: Page) -> None:
+def test_a_manual_inference_completes_is_shown_and_found(satmon: SatmonProcess, page: Page) -> None:
     console = Console(page)
     page.goto(satmon.base + "/jobs")
     series = ", ".join(f"{25 + 0.3 * i:.1f}" for i in range(30))

@@ -2,104 +2,42 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
+
+from tests.processes import SatmonProcess, wait_for
 
 pytestmark = pytest.mark.e2e
 
 SATELLITES = ["SAT-001", "SAT-002", "SAT-003"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Running:
-    def __init__(self, data_dir: Path, log_path: Path) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
+def start_up(data_dir: Path, log_path: Path) -> SatmonProcess:
+    """`satmon up` with three satellites, a fast simulator and a deterministic trigger."""
+    return SatmonProcess(
+        "up",
+        ["--interval", "0.5", "--satellites", str(len(SATELLITES))],
+        {
             "SATMON_DATA_DIR": str(data_dir),
             "SATMON_TRIGGER_COOLDOWN_S": "5",
             "SATMON_TRIGGER_SEED": "7",
-        }
-        self.log = log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "satmon",
-                "up",
-                "--port",
-                str(self.port),
-                "--interval",
-                "0.5",
-                "--satellites",
-                str(len(SATELLITES)),
-            ],
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.client = httpx.Client(base_url=self.base, timeout=10)
-        wait_for(self._healthy, 60, "the API to answer /health")
-
-    def _healthy(self) -> bool:
-        if self.process.poll() is not None:
-            raise AssertionError(f"satmon up exited with {self.process.returncode}")
-        try:
-            return self.client.get("/health").status_code == 200
-        except httpx.TransportError:
-            return False
-
-    def get(self, path: str, **params: Any) -> Any:
-        response = self.client.get(path, params=params)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=30)
-        finally:
-            self.client.close()
-            self.log.close()
-
-
-def wait_for(condition: Callable[[], Any], timeout_s: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
+        },
+        log_path,
+    )
 
 
 @pytest.fixture
-def system(tmp_path: Path) -> Iterator[Running]:
-    running = Running(tmp_path / "data", tmp_path / "satmon.log")
+def system(tmp_path: Path) -> Iterator[SatmonProcess]:
+    running = start_up(tmp_path / "data", tmp_path / "satmon.log")
     try:
         yield running
     finally:
-        if running.process.poll() is None:
-            running.stop()
+        running.stop_if_running()
 
 
-def test_the_whole_flow_runs_embedded(system: Running, tmp_path: Path) -> None:
+def test_the_whole_flow_runs_embedded(system: SatmonProcess, tmp_path: Path) -> None:
     listed = wait_for(
         lambda: (
             {s["satellite_id"] for s in system.get("/api/v1/trends/satellites")} >= set(SATELLITES)
@@ -184,7 +122,7 @@ def test_the_whole_flow_runs_embedded(system: Running, tmp_path: Path) -> None:
     jobs_before = system.get("/api/v1/query/jobs")["total"]
     assert system.stop() == 0
 
-    restarted = Running(tmp_path / "data", tmp_path / "satmon.log")
+    restarted = start_up(tmp_path / "data", tmp_path / "satmon.log")
     try:
         assert restarted.get("/api/v1/query/jobs")["total"] >= jobs_before
         assert restarted.get(f"/api/v1/inference/result/{manual_id}")["job"]["status"] == (

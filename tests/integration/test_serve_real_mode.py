@@ -5,21 +5,17 @@ job on Triton.
 
 The job runs through the local executor (no CELERY_BROKER_URL): the Celery path
 has its own tests. Every place the process writes to is the test's own: a
-database, an index, a results topic, satellite ids and Redis keys of a unique
-prefix.
+database, an index, topics, and a satellite id that also names its Redis keys.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,64 +38,12 @@ from tests.integration.conftest import (
     drop_database,
     unique_name,
 )
+from tests.processes import SatmonProcess, wait_for
 
 pytestmark = pytest.mark.integration
 
 TRITON_URL = os.environ.get("SATMON_TEST_TRITON_URL", "127.0.0.1:8501")
 SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout_s: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"{what}: not within {timeout_s:g}s"
-        time.sleep(0.25)
-
-
-class Served:
-    """`satmon serve` as a subprocess on every real service."""
-
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.port = _free_port()
-        self.log_path = log_path
-        self.log = log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "satmon", "serve", "--port", str(self.port)],
-            env={**os.environ, **env},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30)
-        wait_for(self._healthy, "satmon serve to answer /health")
-
-    def _healthy(self) -> bool:
-        assert self.process.poll() is None, self.log_path.read_text()
-        try:
-            return self.client.get("/health").status_code == 200
-        except httpx.TransportError:
-            return False
-
-    def get(self, path: str, **params: Any) -> Any:
-        response = self.client.get(path, params=params)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=30)
-        finally:
-            self.client.close()
-            self.log.close()
 
 
 @pytest.fixture
@@ -166,7 +110,7 @@ def test_serve_reads_every_real_store_and_runs_a_job_on_triton(
     end = datetime.now(UTC).replace(microsecond=0)
     write_history(satellite_id, end)
 
-    served = Served(environment, tmp_path / "serve.log")
+    served = SatmonProcess("serve", [], environment, tmp_path / "serve.log")
     try:
         ready = served.get("/ready")
         services = {role: check["service"] for role, check in ready["checks"].items()}
@@ -193,7 +137,7 @@ def test_serve_reads_every_real_store_and_runs_a_job_on_triton(
             series = served.get("/api/v1/trends/raw", **params)["metrics"][0]["series"]
             return series[0]["points"] if series else []
 
-        stored = wait_for(lambda: len(points()) == SECONDS and points(), "the minute of frames")
+        stored = wait_for(lambda: len(points()) == SECONDS and points(), 60, "the minute of frames")
         assert stored[0][1] == pytest.approx(3.7)
         assert stored[-1][1] == pytest.approx(3.7 + 0.001 * (SECONDS - 1))
 
@@ -226,7 +170,7 @@ def test_serve_reads_every_real_store_and_runs_a_job_on_triton(
             status = served.get(f"/api/v1/inference/status/{job_id}")
             return status if status["status"] in {"completed", "failed"} else None
 
-        status = wait_for(finished, f"job {job_id} to finish")
+        status = wait_for(finished, 60, f"job {job_id} to finish")
         assert status["status"] == "completed", status
         result = served.get(f"/api/v1/inference/result/{job_id}")
         assert result["job"]["model_name"] == "lstm_timeseries"
@@ -238,7 +182,7 @@ def test_serve_reads_every_real_store_and_runs_a_job_on_triton(
             ]
             return [hit for hit in hits if hit["job_id"] == job_id]
 
-        assert wait_for(found, f"job {job_id} in Elasticsearch", timeout_s=30)
+        assert wait_for(found, 30, f"job {job_id} in Elasticsearch")
         jobs = served.get("/api/v1/query/jobs", satellite_id=satellite_id)
         assert [job["job_id"] for job in jobs["items"]] == [job_id]
     finally:
