@@ -12,10 +12,8 @@ it at once, and what was not committed is read again by the group.
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from dataclasses import dataclass
-from types import FrameType
 
 from satmon.analysis.rules import Cooldown, trigger_rules
 from satmon.analysis.trigger import Trigger
@@ -23,6 +21,7 @@ from satmon.analysis.windows import SatelliteWindows
 from satmon.config import Settings
 from satmon.errors import InvalidRequestError
 from satmon.runtime import job_service, open_adapters, task_queue
+from satmon.signals import stop_on_signals
 
 log = logging.getLogger("satmon.analysis.trigger")
 
@@ -51,7 +50,7 @@ def run_trigger(
         raise InvalidRequestError("SATMON_TRIGGER_RULES", str(exc)) from exc
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
-        _stop_on_signals(stop)
+        stop_on_signals(stop, log, "trigger", "finishing the batch in hand, then leaving")
     with open_adapters(settings) as adapters:
         queue = task_queue(adapters)
         try:
@@ -78,18 +77,3 @@ def run_trigger(
                 consumer.close()  # leaves the group now rather than at the session timeout
         finally:
             queue.close()
-
-
-def _stop_on_signals(stop: threading.Event) -> None:
-    def handle(signum: int, _: FrameType | None) -> None:
-        name = signal.Signals(signum).name
-        if stop.is_set():
-            log.warning("trigger: %s again; stopping at once", name)
-            signal.signal(signum, signal.SIG_DFL)
-            signal.raise_signal(signum)
-            return
-        log.info("trigger: %s; finishing the batch in hand, then leaving", name)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, handle)
-    signal.signal(signal.SIGINT, handle)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import gc
 import logging
-import signal
 import threading
 from dataclasses import dataclass, field
-from types import FrameType
 
 from satmon.bus.kafka import KafkaBus
 from satmon.config import Settings
 from satmon.errors import InvalidRequestError
 from satmon.ingest import metrics
 from satmon.ingest.consumer import Ingestor, IngestSettings
+from satmon.signals import stop_on_signals
 from satmon.tsdb.factory import open_tsdb
 
 log = logging.getLogger("satmon.ingest")
@@ -58,7 +57,7 @@ def consume(
     gc.freeze()  # what start-up made lives as long as the process: never scan it again
     gc.set_threshold(*_GC_THRESHOLDS)
     if threading.current_thread() is threading.main_thread():
-        _stop_on_signals(stop)
+        stop_on_signals(stop, log, "ingest", "writing and committing what was read, then leaving")
     bus = KafkaBus(
         settings.kafka_bootstrap_servers,
         topics=(settings.telemetry_topic, settings.dead_letter_topic),
@@ -91,18 +90,3 @@ def consume(
             store.close()
     finally:
         bus.close()
-
-
-def _stop_on_signals(stop: threading.Event) -> None:
-    def handle(signum: int, _: FrameType | None) -> None:
-        name = signal.Signals(signum).name
-        if stop.is_set():
-            log.warning("ingest: %s again; stopping at once", name)
-            signal.signal(signum, signal.SIG_DFL)
-            signal.raise_signal(signum)
-            return
-        log.info("ingest: %s; writing and committing what was read, then leaving", name)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, handle)
-    signal.signal(signal.SIGINT, handle)
