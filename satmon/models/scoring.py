@@ -64,10 +64,13 @@ def window_statistic(residuals: FloatArray, kind: str, span: float, warmup: int)
     """
     r = residuals[..., warmup:, :]
     if kind == "forecast":
-        smoothed: FloatArray = ewma(np.abs(r), span, axis=-2)[..., -1, :]
+        # ewma(|r|)[-1] in closed form: weights decay^age over the weights' sum.
+        decay = 1.0 - 2.0 / (span + 1.0)
+        weights = decay ** np.arange(r.shape[-2] - 1, -1, -1, dtype=np.float64)
+        smoothed: FloatArray = np.einsum("...tc,t->...c", np.abs(r), weights / weights.sum())
         return smoothed
     if kind == "reconstruction":
-        rms: FloatArray = np.sqrt(np.mean(r**2, axis=-2))
+        rms: FloatArray = np.sqrt(np.einsum("...tc,...tc->...c", r, r) / r.shape[-2])
         return rms
     raise ValueError(f"unknown residual kind {kind!r}")
 

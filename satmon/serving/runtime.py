@@ -26,7 +26,7 @@ import numpy.typing as npt
 import onnxruntime as ort  # type: ignore[import-untyped]
 
 from satmon.models.artifact import SERIES, Metadata, SubsystemSpec, read_metadata
-from satmon.models.scoring import attribute, scores_from_ratio, window_statistic
+from satmon.models.scoring import attribute, window_statistic
 from satmon.serving.base import FloatArray, ModelInfo, Prediction, WindowInput
 
 BAND_Z = 1.96
@@ -56,6 +56,8 @@ class SubsystemRunner:
         self._residual_scale = np.asarray(spec.residual_scale, dtype=np.float64)
         self._forecast_scale = np.asarray(spec.forecast_scale, dtype=np.float64)  # (H, C)
         self._thresholds = np.asarray(spec.thresholds, dtype=np.float64)
+        if np.any(self._thresholds <= 0):
+            raise ValueError(f"{spec.subsystem}: thresholds must be positive")
 
     def run(self, windows: Sequence[FloatArray], horizons: Sequence[int]) -> list[Output]:
         spec = self.spec
@@ -71,12 +73,13 @@ class SubsystemRunner:
         longest = max(horizons)
         forecast_z, scale_z = self._extend(z, forecast_z, longest)  # (N, h, T), (h, T)
         forecast = forecast_z * spread[..., :t] + centre[..., :t]
-        half_band = np.broadcast_to(BAND_Z * scale_z[None] * spread[..., :t], forecast.shape)
+        half_band = BAND_Z * scale_z * spread[..., :t]  # (N or 1, h, T)
+        lower, upper = forecast - half_band, forecast + half_band
         return [
             Output(
                 forecast=forecast[i, :h],
-                lower=forecast[i, :h] - half_band[i, :h],
-                upper=forecast[i, :h] + half_band[i, :h],
+                lower=lower[i, :h],
+                upper=upper[i, :h],
                 channel_scores=scores[i],
             )
             for i, h in enumerate(horizons)
@@ -88,7 +91,9 @@ class SubsystemRunner:
         spec = self.spec
         residuals = (z[..., : spec.targets] - fitted_z) / self._residual_scale  # (N, W, T)
         statistic = window_statistic(residuals, spec.kind, spec.span, spec.warmup)  # (N, T)
-        return scores_from_ratio(statistic, self._thresholds)
+        e = np.maximum(statistic, 0.0)
+        scores: FloatArray = e / (e + self._thresholds)  # scores_from_ratio, θ checked once
+        return scores
 
     def score_windows(self, x: FloatArray) -> FloatArray:
         """Channel scores of windows already of the trained length (N, W, C) -> (N, T):
@@ -104,7 +109,7 @@ class SubsystemRunner:
                 f"{spec.subsystem}: expected a window of shape (steps, {len(spec.channels)}) "
                 f"for channels {spec.channels}, got {window.shape}"
             )
-        if window.shape[0] == 0 or not np.all(np.isfinite(window)):
+        if window.shape[0] == 0 or not np.isfinite(window).all():
             raise ValueError(f"{spec.subsystem}: the window is empty or not finite")
         steps = window.shape[0]
         if steps >= spec.window:
@@ -129,7 +134,7 @@ class SubsystemRunner:
         forecast, fitted = self._session.run(  # type: ignore[attr-defined]
             ["forecast", "fitted"], {"x": z.astype(np.float32)}
         )
-        return np.asarray(forecast, dtype=np.float64), np.asarray(fitted, dtype=np.float64)
+        return forecast.astype(np.float64), fitted.astype(np.float64)
 
     def _extend(
         self, z: FloatArray, forecast_z: FloatArray, steps: int
@@ -137,6 +142,8 @@ class SubsystemRunner:
         """The forecast (and its error scale) out to `steps`, recursively if needed."""
         trained = self.spec.horizon
         scale = self._forecast_scale
+        if steps <= trained:
+            return forecast_z[:, :steps], scale[:steps]
         parts, history, produced = [forecast_z], z, trained
         if produced < steps and self.spec.targets < len(self.spec.channels):
             raise ValueError(
