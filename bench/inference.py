@@ -4,15 +4,21 @@ ONNX Runtime in this process, measured in one run.
     .venv/bin/python bench/inference.py [--model NAME] [--seconds S]
 
 Needs Triton running with the model repository loaded (scripts/services up triton;
-the benchmark loads the model through Triton's repository API). Windows come
-from the simulator, one per request, mixing the four subsystems.
+the benchmark reloads the model through Triton's repository API, so the backend
+runs the current code). Windows come from the simulator, cycling through the
+four subsystems.
 
-Baselines, same windows, same process:
-- in-process, batch 64: ModelRunner.run on 64 windows per call (the limit: no
-  network, no per-request overhead);
+Baselines, same windows, same process, the in-process adapter's predict (the same
+Predictions the Triton adapter returns; ONNX Runtime on one thread):
+- in-process, batch 64: 64 windows per call (the limit: no network, no
+  per-request overhead);
+- in-process, one job: the four subsystem windows of a job per call;
 - in-process, one at a time: one window per call (how the seed served).
-Triton: a pool of 1, 8 or 64 client threads, each sending one window per
-request, for a fixed time; p50/p99 are per-request latencies.
+Triton: a pool of 1, 8 or 64 client threads of one TritonModelServer, each
+sending requests of 1 window (the seed's way), 4 windows (one job's subsystems,
+what the worker sends) or 64 windows (a client that batches itself), for a
+fixed time; p50/p99 are per-request latencies. The client threads share the
+machine with Triton: on a small machine their CPU is part of the cost.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import statistics
 import threading
 import time
@@ -35,14 +42,16 @@ from rich.table import Table
 from satmon.config import Settings
 from satmon.models.artifact import latest_version_dir
 from satmon.models.data import simulate
-from satmon.models.repository import REPOSITORY
+from satmon.models.repository import INSTANCES, MAX_QUEUE_DELAY_US, REPOSITORY
 from satmon.serving.base import WindowInput
-from satmon.serving.runtime import ModelRunner
+from satmon.serving.runtime import OnnxModel
 from satmon.serving.triton import TritonModelServer
 
 RESULTS = Path(__file__).parent / "results" / "inference.json"
 ENDPOINTS = {"grpc": "127.0.0.1:8501", "http": "http://127.0.0.1:8500"}
+METRICS = "http://127.0.0.1:8502/metrics"
 CONCURRENCY = (1, 8, 64)
+WINDOWS_PER_REQUEST = (1, 4, 64)
 
 
 def windows(count: int) -> list[WindowInput]:
@@ -60,14 +69,14 @@ def windows(count: int) -> list[WindowInput]:
     return found
 
 
-def in_process(runner: ModelRunner, inputs: list[WindowInput], batch: int, seconds: float) -> dict:
+def in_process(model: OnnxModel, inputs: list[WindowInput], batch: int, seconds: float) -> dict:
     done, latencies = 0, []
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:
         for i in range(0, len(inputs), batch):
             chunk = inputs[i : i + batch]
             t0 = time.perf_counter()
-            runner.run([w.subsystem for w in chunk], [w.values for w in chunk], [10] * len(chunk))
+            model.predict(chunk)
             latencies.append(time.perf_counter() - t0)
             done += len(chunk)
     elapsed = time.perf_counter() - started
@@ -75,19 +84,26 @@ def in_process(runner: ModelRunner, inputs: list[WindowInput], batch: int, secon
 
 
 def triton(
-    model: str, url: str, inputs: list[WindowInput], concurrency: int, seconds: float
+    model: str,
+    url: str,
+    inputs: list[WindowInput],
+    concurrency: int,
+    seconds: float,
+    per_request: int = 1,
 ) -> dict:
     server = TritonModelServer(url, timeout_s=30.0)
-    server.predict(model, inputs[:1])  # connect and warm up
+    server.predict(model, inputs[:per_request])  # connect and warm up
     latencies: list[float] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
+    requests = [inputs[i : i + per_request] for i in range(0, len(inputs), per_request)]
+    counts_before, cpu_before = _batch_counts(model), time.process_time()
 
     def client(offset: int) -> None:
         mine, i = [], offset
         while time.perf_counter() < deadline:
             t0 = time.perf_counter()
-            server.predict(model, [inputs[i % len(inputs)]])
+            server.predict(model, requests[i % len(requests)])
             mine.append(time.perf_counter() - t0)
             i += concurrency
         with lock:
@@ -100,8 +116,27 @@ def triton(
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_before
     server.close()
-    return _figures(len(latencies), elapsed, latencies)
+    counts_after = _batch_counts(model)
+    windows_done = counts_after[0] - counts_before[0]
+    executions = counts_after[1] - counts_before[1]
+    return {
+        **_figures(len(latencies) * per_request, elapsed, latencies),
+        "windows_per_execution": round(windows_done / max(executions, 1), 1),
+        "client_cpu_share": round(client_cpu / elapsed, 2),
+    }
+
+
+def _batch_counts(model: str) -> tuple[float, float]:
+    """Triton's own counters of the model: windows inferred and executions."""
+    text = httpx.get(METRICS, timeout=10).text
+
+    def total(metric: str) -> float:
+        pattern = rf'^{metric}{{model="{model}",version="\d+"}} (\S+)$'
+        return sum(float(v) for v in re.findall(pattern, text, flags=re.MULTILINE))
+
+    return total("nv_inference_count"), total("nv_inference_exec_count")
 
 
 def _figures(done: int, elapsed: float, latencies: list[float]) -> dict:
@@ -124,23 +159,30 @@ def main() -> None:
     version_dir = latest_version_dir(REPOSITORY / args.model)
     if version_dir is None:
         raise SystemExit(f"{args.model}: no trained version in {REPOSITORY}")
+    # Triton reloads a loaded model only when its files changed; the backend's code
+    # lives in the satmon package, so mark the version changed to run the current code.
+    (version_dir / "model.py").touch()
     loaded = httpx.post(f"{ENDPOINTS['http']}/v2/repository/models/{args.model}/load", timeout=120)
     if loaded.status_code != 200:
         raise SystemExit(f"Triton did not load {args.model}: {loaded.text}")
     inputs = windows(640)
-    runner = ModelRunner.load(version_dir, threads=1)
+    local = OnnxModel.load(version_dir, threads=1)
     runs: list[tuple[str, object]] = [
-        ("in-process, batch 64", lambda: in_process(runner, inputs, 64, args.seconds)),
-        ("in-process, one at a time", lambda: in_process(runner, inputs, 1, args.seconds)),
+        ("in-process, batch 64", lambda: in_process(local, inputs, 64, args.seconds)),
+        ("in-process, one job", lambda: in_process(local, inputs, 4, args.seconds)),
+        ("in-process, one at a time", lambda: in_process(local, inputs, 1, args.seconds)),
     ]
-    for protocol, url in ENDPOINTS.items():
-        for c in CONCURRENCY:
-            runs.append(
-                (
-                    f"triton {protocol}, concurrency {c}",
-                    lambda url=url, c=c: triton(args.model, url, inputs, c, args.seconds),
+    for per in WINDOWS_PER_REQUEST:
+        for protocol, url in ENDPOINTS.items():
+            for c in CONCURRENCY:
+                runs.append(
+                    (
+                        f"triton {protocol}, {per} per request, concurrency {c}",
+                        lambda url=url, c=c, per=per: triton(
+                            args.model, url, inputs, c, args.seconds, per
+                        ),
+                    )
                 )
-            )
     results = {}
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("benchmark", total=len(runs))
@@ -150,7 +192,9 @@ def main() -> None:
             progress.advance(task)
 
     limit = results["in-process, batch 64"]["windows_per_s"]
-    table = Table("configuration", "windows/s", "share of limit", "p50 ms", "p99 ms")
+    table = Table(
+        "configuration", "windows/s", "share of limit", "p50 ms", "p99 ms", "batch", "client CPU"
+    )
     for name, figures in results.items():
         share = figures["windows_per_s"] / limit
         table.add_row(
@@ -159,6 +203,8 @@ def main() -> None:
             f"{share:.0%}",
             f"{figures['p50_ms']:.2f}",
             f"{figures['p99_ms']:.2f}",
+            str(figures.get("windows_per_execution", "")),
+            f"{figures['client_cpu_share']:.0%}" if "client_cpu_share" in figures else "",
         )
     console.print(table)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -170,6 +216,8 @@ def main() -> None:
                 "model": args.model,
                 "version": version_dir.name,
                 "seconds_per_configuration": args.seconds,
+                "triton_instances": INSTANCES,
+                "max_queue_delay_us": MAX_QUEUE_DELAY_US,
                 "machine": {"python": platform.python_version(), "platform": platform.platform()},
                 "results": results,
             },

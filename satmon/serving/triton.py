@@ -4,11 +4,12 @@ TRITON_SERVER_URL is `host:port` of Triton's gRPC endpoint (the seed's form, e.g
 127.0.0.1:8501), or a URL whose scheme picks the protocol: `grpc://host:port`
 or `http://host:port` (Triton's HTTP/REST endpoint, e.g. 127.0.0.1:8500).
 
-One request per window, so Triton's dynamic batcher can gather windows from
-many workers; a call with several windows sends them concurrently. Each request
-has a timeout; transport failures are retried with a short backoff and then
-raise ServiceUnavailableError. Models are listed from Triton's repository index
-and readiness is Triton's own health endpoint.
+A call's windows travel together: one request for up to 64 windows of the same
+length, of any subsystems (`satmon.serving.packing`), so a job's four subsystem
+windows cost one round trip, and Triton's dynamic batcher gathers the requests
+of many workers into one execution. Each request has a timeout; transport failures
+are retried with a short backoff and then raise ServiceUnavailableError. Models are
+listed from Triton's repository index and readiness is Triton's own health endpoint.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from satmon.errors import InvalidRequestError, NotFoundError, ServiceUnavailableError
+from satmon.models.repository import MAX_BATCH_SIZE
 from satmon.serving.base import ModelInfo, Prediction, WindowInput
+from satmon.serving.packing import pad_stack, width
 from satmon.serving.runtime import Output, to_prediction
 
 OUTPUTS = ("FORECAST", "LOWER", "UPPER", "CHANNEL_SCORES")
@@ -114,14 +117,29 @@ class TritonModelServer:
         ]
 
     def predict(self, model_name: str, inputs: Sequence[WindowInput]) -> list[Prediction]:
-        if len(inputs) == 1:
-            return [self._predict_one(model_name, inputs[0])]
+        by_length: dict[int, list[int]] = {}
+        for i, window in enumerate(inputs):
+            by_length.setdefault(len(window.values), []).append(i)
+        chunks = [
+            indices[k : k + MAX_BATCH_SIZE]
+            for indices in by_length.values()
+            for k in range(0, len(indices), MAX_BATCH_SIZE)
+        ]
+        if len(chunks) <= 1:
+            return self._predict_chunk(model_name, inputs)
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self._concurrency, "triton-client")
             pool = self._pool
-        futures = [pool.submit(self._predict_one, model_name, window) for window in inputs]
-        return [future.result() for future in futures]
+        futures = [
+            pool.submit(self._predict_chunk, model_name, [inputs[i] for i in chunk])
+            for chunk in chunks
+        ]
+        found: list[Prediction | None] = [None] * len(inputs)
+        for chunk, future in zip(chunks, futures, strict=True):
+            for i, prediction in zip(chunk, future.result(), strict=True):
+                found[i] = prediction
+        return [p for p in found if p is not None]
 
     def check_ready(self) -> None:
         timeout = {"client_timeout": self._timeout_s} if self.protocol == "grpc" else {}
@@ -146,15 +164,21 @@ class TritonModelServer:
 
     # --- requests ---------------------------------------------------------------------
 
-    def _predict_one(self, model_name: str, window: WindowInput) -> Prediction:
-        values = np.ascontiguousarray(window.values, dtype=np.float64)[None]  # (1, W, C)
+    def _predict_chunk(self, model_name: str, windows: Sequence[WindowInput]) -> list[Prediction]:
+        """Windows of one length in one request."""
+        if not windows:
+            return []
+        values = pad_stack([np.asarray(w.values, dtype=np.float64) for w in windows])
+        k = len(windows)
         m = self._module
-        subsystem = m.InferInput("SUBSYSTEM", [1, 1], "BYTES")
-        subsystem.set_data_from_numpy(np.array([[window.subsystem.encode()]], dtype=object))
+        subsystem = m.InferInput("SUBSYSTEM", [k, 1], "BYTES")
+        subsystem.set_data_from_numpy(
+            np.array([[w.subsystem.encode()] for w in windows], dtype=object)
+        )
         data = m.InferInput("WINDOW", list(values.shape), "FP64")
         data.set_data_from_numpy(values)
-        horizon = m.InferInput("HORIZON", [1, 1], "INT32")
-        horizon.set_data_from_numpy(np.array([[window.horizon]], dtype=np.int32))
+        horizon = m.InferInput("HORIZON", [k, 1], "INT32")
+        horizon.set_data_from_numpy(np.array([[w.horizon] for w in windows], dtype=np.int32))
         outputs = [m.InferRequestedOutput(name) for name in OUTPUTS]
         kwargs: dict[str, Any] = {"outputs": outputs}
         if self.protocol == "grpc":
@@ -163,8 +187,14 @@ class TritonModelServer:
             lambda: self._client.infer(model_name, [subsystem, data, horizon], **kwargs),
             model_name,
         )
-        arrays = [np.asarray(result.as_numpy(name), dtype=np.float64)[0] for name in OUTPUTS]
-        return to_prediction(Output(*arrays), window.channels)
+        forecast, lower, upper, scores = (result.as_numpy(name) for name in OUTPUTS)
+        predictions = []
+        for j, window in enumerate(windows):
+            t = width(scores[j])
+            h = window.horizon
+            output = Output(forecast[j, :h, :t], lower[j, :h, :t], upper[j, :h, :t], scores[j, :t])
+            predictions.append(to_prediction(output, window.channels))
+        return predictions
 
     def _call(self, request: Callable[[], T], model_name: str | None = None) -> T:
         for attempt in range(self._retries + 1):

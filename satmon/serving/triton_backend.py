@@ -1,12 +1,13 @@
 """The Triton python backend of every satmon model (each version's model.py imports it).
 
-A request carries one window: SUBSYSTEM (BYTES [1]), WINDOW (FP64 [steps,
-channels]) and HORIZON (INT32 [1]), each with the batch dimension of 1 in
-front. The dynamic batcher hands `execute` a list of requests, of any
-subsystems (the inputs allow ragged batches); `ModelRunner.run` groups them by
-subsystem and makes one ONNX Runtime call per group. The outputs are
-FORECAST, LOWER, UPPER (FP64 [horizon, channels]) and CHANNEL_SCORES (FP64
-[channels]); a bad request gets its own error and the others are answered.
+A request carries k >= 1 windows (`satmon.serving.packing`): SUBSYSTEM (BYTES
+[k, 1]), WINDOW (FP64 [k, steps, channels], narrower windows NaN-padded at the
+right) and HORIZON (INT32 [k, 1]). The dynamic batcher hands `execute` a list
+of requests, of any subsystems (the inputs allow ragged batches); all their
+windows go to one `ModelRunner.run`, which groups them by subsystem and makes
+one ONNX Runtime call per group. The outputs are FORECAST, LOWER, UPPER (FP64
+[k, horizon, targets]) and CHANNEL_SCORES (FP64 [k, targets]), padded the same
+way; a bad request gets its own error and the others are answered.
 
 Runs inside Triton's stub interpreter, which imports from the project's venv:
 numpy, onnxruntime and satmon's numpy-only modules, never torch.
@@ -20,7 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from satmon.serving.runtime import ModelRunner
+from satmon.serving.base import FloatArray
+from satmon.serving.packing import pad_stack, unpad_columns
+from satmon.serving.runtime import ModelRunner, Output
+
+Window = tuple[str, FloatArray, int]
+OUTPUTS = ("FORECAST", "LOWER", "UPPER", "CHANNEL_SCORES")
 
 
 class TritonPythonModel:
@@ -36,54 +42,73 @@ class TritonPythonModel:
         # Only Triton's stub provides it.
         import triton_python_backend_utils as pb_utils  # type: ignore[import-not-found]  # noqa: PLC0415
 
-        parsed: list[tuple[str, np.ndarray[Any, Any], int] | Exception] = []
+        parsed: list[list[Window] | Exception] = []
         for request in requests:
             try:
                 parsed.append(_parse(pb_utils, request))
             except Exception as exc:  # answered as this request's error
                 parsed.append(exc)
-        good = [(i, p) for i, p in enumerate(parsed) if not isinstance(p, Exception)]
-        outputs: dict[int, Any] = {}
-        try:
-            results = self.runner.run(
-                [p[0] for _, p in good], [p[1] for _, p in good], [p[2] for _, p in good]
-            )
-            outputs = dict(zip((i for i, _ in good), results, strict=True))
-        except Exception:
-            # One bad window fails its whole group: run the rest one by one.
-            for i, (subsystem, window, horizon) in good:
-                try:
-                    outputs[i] = self.runner.run([subsystem], [window], [horizon])[0]
-                except Exception as exc:
-                    parsed[i] = exc
+        outputs = self._run(parsed)
         responses = []
         for i, item in enumerate(parsed):
             if isinstance(item, Exception):
                 error = pb_utils.TritonError(f"{type(item).__name__}: {item}")
                 responses.append(pb_utils.InferenceResponse(output_tensors=[], error=error))
                 continue
-            out = outputs[i]
-            responses.append(
-                pb_utils.InferenceResponse(
-                    output_tensors=[
-                        pb_utils.Tensor("FORECAST", out.forecast[None]),
-                        pb_utils.Tensor("LOWER", out.lower[None]),
-                        pb_utils.Tensor("UPPER", out.upper[None]),
-                        pb_utils.Tensor("CHANNEL_SCORES", out.channel_scores[None]),
-                    ]
-                )
+            outs = outputs[i]
+            arrays = (
+                [o.forecast for o in outs],
+                [o.lower for o in outs],
+                [o.upper for o in outs],
+                [o.channel_scores for o in outs],
             )
+            tensors = [
+                pb_utils.Tensor(name, pad_stack(a)) for name, a in zip(OUTPUTS, arrays, strict=True)
+            ]
+            responses.append(pb_utils.InferenceResponse(output_tensors=tensors))
         return responses
+
+    def _run(self, parsed: list[list[Window] | Exception]) -> dict[int, list[Output]]:
+        """Every good request's outputs; a request that fails gets its exception in `parsed`."""
+        good = [(i, p) for i, p in enumerate(parsed) if not isinstance(p, Exception)]
+        windows = [w for _, p in good for w in p]
+        try:
+            results = iter(self.runner.run(*_columns(windows)))
+        except Exception:
+            results = None
+        if results is not None:
+            return {i: [next(results) for _ in p] for i, p in good}
+        # One bad window fails its whole group: run the requests one by one.
+        outputs: dict[int, list[Output]] = {}
+        for i, p in good:
+            try:
+                outputs[i] = self.runner.run(*_columns(p))
+            except Exception as exc:
+                parsed[i] = exc
+        return outputs
 
     def finalize(self) -> None:
         """ONNX Runtime sessions are released with the runner."""
 
 
-def _parse(pb_utils: Any, request: Any) -> tuple[str, np.ndarray[Any, Any], int]:
-    subsystem = pb_utils.get_input_tensor_by_name(request, "SUBSYSTEM").as_numpy().reshape(-1)[0]
-    window = pb_utils.get_input_tensor_by_name(request, "WINDOW").as_numpy()
-    horizon = pb_utils.get_input_tensor_by_name(request, "HORIZON").as_numpy().reshape(-1)[0]
-    if window.ndim != 3 or window.shape[0] != 1:
-        raise ValueError(f"WINDOW must be [1, steps, channels], got {list(window.shape)}")
-    name = subsystem.decode() if isinstance(subsystem, bytes) else str(subsystem)
-    return name, np.asarray(window[0], dtype=np.float64), int(horizon)
+def _columns(windows: list[Window]) -> tuple[list[str], list[FloatArray], list[int]]:
+    return [w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows]
+
+
+def _parse(pb_utils: Any, request: Any) -> list[Window]:
+    subsystems = pb_utils.get_input_tensor_by_name(request, "SUBSYSTEM").as_numpy().reshape(-1)
+    windows = pb_utils.get_input_tensor_by_name(request, "WINDOW").as_numpy()
+    horizons = pb_utils.get_input_tensor_by_name(request, "HORIZON").as_numpy().reshape(-1)
+    if windows.ndim != 3 or not len(subsystems) == len(horizons) == windows.shape[0]:
+        raise ValueError(
+            f"expected WINDOW [k, steps, channels] with k SUBSYSTEM and HORIZON values, got "
+            f"{list(windows.shape)}, {len(subsystems)} and {len(horizons)}"
+        )
+    return [
+        (
+            s.decode() if isinstance(s, bytes) else str(s),
+            unpad_columns(np.asarray(w, dtype=np.float64)),
+            int(h),
+        )
+        for s, w, h in zip(subsystems, windows, horizons, strict=True)
+    ]

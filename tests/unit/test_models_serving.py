@@ -15,6 +15,7 @@ from satmon.models.repository import REPOSITORY
 from satmon.serving.base import WindowInput
 from satmon.serving.factory import open_models
 from satmon.serving.local import InProcessModelServer
+from satmon.serving.packing import pad_stack, unpad_columns, width
 from satmon.serving.triton import TritonModelServer, parse_url
 from satmon.telemetry.schema import SUBSYSTEMS, model_channels
 
@@ -139,3 +140,13 @@ def test_the_factory_returns_the_triton_adapter_when_a_url_is_set() -> None:
     assert isinstance(models, TritonModelServer)
     assert models.protocol == "grpc"
     models.close()
+
+
+def test_windows_of_several_widths_travel_padded_and_come_back_whole() -> None:
+    narrow, wide = np.arange(6.0).reshape(3, 2), np.arange(12.0).reshape(3, 4)
+    packed = pad_stack([narrow, wide])
+    assert packed.shape == (2, 3, 4)
+    np.testing.assert_array_equal(unpad_columns(packed[0]), narrow)
+    np.testing.assert_array_equal(unpad_columns(packed[1]), wide)
+    scores = pad_stack([np.array([0.2]), np.array([0.1, 0.7, 0.3])])
+    assert [width(row) for row in scores] == [1, 3]
