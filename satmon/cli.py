@@ -200,7 +200,7 @@ def trigger(
 def worker(
     concurrency: Annotated[
         int | None,
-        typer.Option(min=1, help="Tasks at once (default: 4 per CPU with threads, 1 with prefork)"),
+        typer.Option(min=1, help="Tasks at once (default: 8 per CPU with threads, 1 with prefork)"),
     ] = None,
     pool: Annotated[str, typer.Option(help="threads, prefork or solo")] = "threads",
     batch: Annotated[
