@@ -126,7 +126,7 @@ class Settings(BaseSettings):
         description="Steps a model forecasts",
     )
     default_model: str = Field(
-        "vae_timeseries",
+        "transformer_timeseries",
         validation_alias=AliasChoices("SATMON_DEFAULT_MODEL", "default_model"),
         description="Model used for triggered jobs and manual jobs that name none",
     )
