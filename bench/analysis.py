@@ -22,7 +22,7 @@ the workers stop consuming, a backlog of jobs (default 1,000) is queued, and the
 workers are let go; jobs/s is the backlog over the time its last job took to
 arrive. Nothing is submitted while they drain it, so the figure is the workers'
 own on this machine, not the submitter's. Needs the services (scripts/services
-up) and a Triton model (default lstm_timeseries). Uses a database, a queue, a
+up) and a Triton model (default: satmon's default model). Uses a database, a queue, a
 results topic and a search index of its own and removes them afterwards. Prints
 a table and writes bench/results/analysis.json.
 """
@@ -399,7 +399,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="jobs/s of the latency runs")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--backlog", type=int, default=1000, help="jobs of the backlog runs")
-    parser.add_argument("--model", default="lstm_timeseries")
+    parser.add_argument(
+        "--model",
+        default=Settings.model_fields["default_model"].default,
+        help="Triton model the workers call (default: satmon's default model)",
+    )
     parser.add_argument("--ways", nargs="+", default=[w.name for w in WAYS])
     parser.add_argument(
         "--concurrency", type=int, default=None, help="threads per worker (default: satmon's)"
