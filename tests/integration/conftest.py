@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 import pytest
@@ -30,8 +32,11 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from satmon.cache.redis import RedisCache
+from satmon.errors import ServiceUnavailableError
 from satmon.search.elastic import ElasticsearchIndex
 from satmon.store.migrate import upgrade
+
+T = TypeVar("T")
 
 POSTGRES_URL = os.environ.get(
     "SATMON_TEST_POSTGRES_URL", "postgresql+psycopg://satmon:satmon@127.0.0.1:5432/satmon"
@@ -176,3 +181,26 @@ def service_stopped(name: str) -> Iterator[None]:
         yield
     finally:
         run_services_script("up", name)
+
+
+def eventually(call: Callable[[], T], timeout_s: float = 30.0) -> T:
+    """`call()` once it stops raising ServiceUnavailableError (a service that has just
+    passed its health check may still refuse a moment longer)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return call()
+        except ServiceUnavailableError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def timed(call: Callable[[], object]) -> tuple[BaseException, float]:
+    """The error `call()` raises and the seconds it took to raise it."""
+    started = time.monotonic()
+    try:
+        call()
+    except Exception as exc:
+        return exc, time.monotonic() - started
+    raise AssertionError(f"{call} did not fail")

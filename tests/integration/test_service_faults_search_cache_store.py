@@ -11,10 +11,7 @@ are marked service_fault, which runs them after every other test of the run.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
 
 import pytest
 
@@ -24,33 +21,9 @@ from satmon.search.base import JobDocument
 from satmon.search.elastic import ElasticsearchIndex
 from satmon.store.records import JobSource, NewJob
 from satmon.store.repository import SqlResultsStore
-from tests.integration.conftest import service_stopped
+from tests.integration.conftest import eventually, service_stopped, timed
 
 pytestmark = [pytest.mark.integration, pytest.mark.service_fault]
-
-T = TypeVar("T")
-
-
-def eventually(call: Callable[[], T], timeout_s: float = 30.0) -> T:
-    """`call()` once it stops raising ServiceUnavailableError (a service that has just
-    passed its health check may still refuse a moment longer)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            return call()
-        except ServiceUnavailableError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-def timed(call: Callable[[], object]) -> tuple[BaseException, float]:
-    started = time.monotonic()
-    try:
-        call()
-    except Exception as exc:
-        return exc, time.monotonic() - started
-    raise AssertionError(f"{call} did not fail")
 
 
 def test_postgres_down_and_back(postgres_url: str) -> None:

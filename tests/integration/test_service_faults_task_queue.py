@@ -10,7 +10,6 @@ after every other test of the run.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +18,8 @@ import pytest
 from satmon.analysis.base import SeriesTask
 from satmon.analysis.celery_queue import CeleryTaskQueue
 from satmon.errors import ServiceUnavailableError
-from tests.integration.analysis_support import analysis_path, wait_for
-from tests.integration.conftest import service_stopped
+from tests.integration.analysis_support import analysis_path
+from tests.integration.conftest import eventually, service_stopped, timed
 
 pytestmark = [pytest.mark.integration, pytest.mark.service_fault]
 
@@ -46,31 +45,13 @@ def task(job_id: str) -> SeriesTask:
     )
 
 
-def failure(call: object) -> tuple[BaseException, float]:
-    assert callable(call)
-    started = time.monotonic()
-    try:
-        call()
-    except Exception as exc:
-        return exc, time.monotonic() - started
-    raise AssertionError(f"{call} did not fail with RabbitMQ down")
-
-
-def recovered(queue: CeleryTaskQueue) -> bool:
-    try:
-        queue.check_ready()
-    except ServiceUnavailableError:
-        return False
-    return True
-
-
 def test_rabbitmq_down_and_back(queue: CeleryTaskQueue) -> None:
     queue.enqueue(task("before"))
     assert queue.stats().messages == 1
 
     with service_stopped("rabbitmq"):
-        not_ready, ready_s = failure(queue.check_ready)
-        not_sent, send_s = failure(lambda: queue.enqueue(task("during")))
+        not_ready, ready_s = timed(queue.check_ready)
+        not_sent, send_s = timed(lambda: queue.enqueue(task("during")))
 
     for error, seconds in ((not_ready, ready_s), (not_sent, send_s)):
         assert isinstance(error, ServiceUnavailableError), repr(error)
@@ -79,7 +60,7 @@ def test_rabbitmq_down_and_back(queue: CeleryTaskQueue) -> None:
         assert seconds < FAILS_WITHIN_S
     assert ":***@127.0.0.1:5672" in queue.url
 
-    wait_for(lambda: recovered(queue), "RabbitMQ to accept connections again", 60.0)
+    eventually(queue.check_ready, timeout_s=60.0)
     queue.enqueue(task("after"))
     # The persistent message of before the outage survived the broker's restart;
     # the one refused during it was never queued.
