@@ -363,6 +363,12 @@ def train(
     train_windows: Annotated[
         int, typer.Option(min=100, help="Training windows per network")
     ] = 16_000,
+    transitions: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Share of training windows drawn by their largest change"
+        ),
+    ] = 0.5,
     version: Annotated[
         int | None, typer.Option(min=1, help="Version to write (default: next)")
     ] = None,
@@ -388,6 +394,7 @@ def train(
         horizon=horizon,
         epochs=epochs,
         train_windows=train_windows,
+        transition_share=transitions,
         version=version,
         replace=replace,
         repository=repository,

@@ -29,6 +29,7 @@ class TrainRequest:
     horizon: int = 10
     epochs: int = 12
     train_windows: int = 16_000
+    transition_share: float = 0.5
     version: int | None = None
     replace: bool = False
     repository: Path | None = None
@@ -62,6 +63,7 @@ def run_training(request: TrainRequest, settings: Settings, console: Console) ->
             horizon=request.horizon,
             epochs=request.epochs,
             train_windows=request.train_windows,
+            transition_share=request.transition_share,
             seed=request.seed,
         ),
     )

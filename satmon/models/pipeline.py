@@ -133,7 +133,10 @@ def train_subsystem(
     seed_everything(cfg.seed, cfg.threads)
     rng = np.random.default_rng(cfg.seed)
     length = cfg.window + cfg.horizon
-    train = normaliser.apply(sample_windows(parts[0], length, cfg.train_windows, rng), cfg.window)
+    train = normaliser.apply(
+        sample_windows(parts[0], length, cfg.train_windows, rng, cfg.transition_share),
+        cfg.window,
+    )
     val = normaliser.apply(sample_windows(parts[1], length, cfg.val_windows, rng), cfg.window)
     config = networks.make_config(name, len(channels), targets, cfg.window, cfg.horizon)
     model = networks.build(name, config)

@@ -35,6 +35,7 @@ class TrainConfig:
     min_delta: float = 1e-4  # relative improvement that counts
     train_windows: int = 40_000
     val_windows: int = 8_000
+    transition_share: float = 0.0  # of training windows drawn by their largest change
     seed: int = 0
     threads: int = 2
 
@@ -78,14 +79,29 @@ class Normaliser:
 
 
 def sample_windows(
-    series: Sequence[FloatArray], length: int, count: int, rng: np.random.Generator
+    series: Sequence[FloatArray],
+    length: int,
+    count: int,
+    rng: np.random.Generator,
+    transition_share: float = 0.0,
 ) -> FloatArray:
-    """`count` windows of `length` steps drawn uniformly from all series (N, L, C)."""
+    """`count` windows of `length` steps from all series (N, L, C): drawn uniformly,
+    except a `transition_share` of them drawn with weights that grow with the
+    window's largest one-step change (see `transition_weights`)."""
     starts = [max(len(s) - length + 1, 0) for s in series]
     total = sum(starts)
     if total == 0:
         raise ValueError(f"no series is {length} steps long")
-    picks = np.sort(rng.choice(total, size=min(count, total), replace=False))
+    count = min(count, total)
+    weighted = round(count * transition_share)
+    picks = rng.choice(total, size=count - weighted, replace=False)
+    if weighted:
+        weights = transition_weights(series, length)
+        weights[picks] = 0.0  # without replacement across both draws
+        picks = np.concatenate(
+            [picks, rng.choice(total, size=weighted, replace=False, p=weights / weights.sum())]
+        )
+    picks = np.sort(picks)
     offsets = np.cumsum([0, *starts])
     which = np.searchsorted(offsets, picks, side="right") - 1
     return np.stack(
@@ -94,6 +110,27 @@ def sample_windows(
             for k, p in zip(which, picks, strict=True)
         ]
     )
+
+
+def transition_weights(series: Sequence[FloatArray], length: int) -> FloatArray:
+    """Per window start, over all series: the square of the window's largest
+    one-step change, in units of each channel's mean one-step change.
+
+    Abrupt nominal transitions (a pass's first contact, eclipse entry and exit)
+    are a few steps in thousands; drawn uniformly, a network sees too few of
+    them to learn that a derived input announces them, and forecasts them as
+    errors. Squared, so the weight goes to the transitions, not the noise."""
+    steps = [np.abs(np.diff(s, axis=0)) for s in series if len(s) >= length]
+    scale = np.concatenate(steps).mean(axis=0)
+    scale[scale == 0] = 1.0
+    weights = []
+    for s in series:
+        if len(s) < length:
+            continue
+        largest = (np.abs(np.diff(s, axis=0)) / scale).max(axis=1)  # (T - 1,)
+        per_start = np.lib.stride_tricks.sliding_window_view(largest, length - 1).max(axis=1)
+        weights.append(per_start**2)
+    return np.concatenate(weights)
 
 
 def sliding_windows(series: Sequence[FloatArray], length: int, stride: int) -> FloatArray:

@@ -12,7 +12,14 @@ import torch
 
 from satmon.models import networks
 from satmon.models.artifact import LSTM, MODEL_NAMES, TRANSFORMER, VAE
-from satmon.models.training import TrainConfig, evaluate_loss, fit, seed_everything
+from satmon.models.training import (
+    TrainConfig,
+    evaluate_loss,
+    fit,
+    sample_windows,
+    seed_everything,
+    transition_weights,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -112,3 +119,25 @@ def test_training_is_deterministic_under_a_seed() -> None:
         weights.append([p.detach().clone() for p in result.model.parameters()])
     for a, b in zip(*weights, strict=True):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_transition_sampling_draws_the_rare_jump_without_losing_the_uniform_share() -> None:
+    """40 jumps in 20,000 steps of noise (like passes beginning and ending): a
+    twentieth of uniform draws hold one; with half the windows drawn by their
+    largest change, most of that half do."""
+    rng = np.random.default_rng(0)
+    series = rng.normal(0.0, 1.0, (20_000, 2))
+    series[:, 1] += 40.0 * ((np.arange(20_000) // 500) % 2)  # a jump every 500 steps
+    length = 30
+
+    def with_jump(share: float) -> float:
+        windows = sample_windows([series], length, 2_000, np.random.default_rng(1), share)
+        assert windows.shape == (2_000, length, 2)
+        jumped = np.abs(np.diff(windows[:, :, 1], axis=1)).max(axis=1) > 20.0
+        return float(np.mean(jumped))
+
+    assert with_jump(0.0) < 0.1
+    assert with_jump(0.5) > 0.4
+    weights = transition_weights([series], length)
+    assert weights.shape == (20_000 - length + 1,)
+    assert (np.argmax(weights) + length - 1) % 500 < length  # a window holding a jump
