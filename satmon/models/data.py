@@ -20,6 +20,13 @@ from typing import Any
 import numpy as np
 
 from satmon.serving.base import FloatArray
+from satmon.telemetry.derived import (
+    POSITION_FIELDS,
+    POSITION_METRICS,
+    model_inputs,
+    needs_position,
+    with_derived,
+)
 from satmon.telemetry.schema import SUBSYSTEMS, model_channels
 from satmon.telemetry.simulator import FaultLabel, Simulator, SimulatorConfig
 
@@ -109,7 +116,7 @@ def simulate(
     start: datetime = TRAINING_START,
     on_progress: ProgressCallback | None = None,
 ) -> Streams:
-    """Run the physics simulator and keep every subsystem's modelled channels."""
+    """Run the physics simulator and keep every subsystem's model inputs."""
     sim = Simulator(
         SimulatorConfig(
             satellites=satellites,
@@ -122,15 +129,20 @@ def simulate(
     ticks = math.ceil(days * 86_400 / step_s)
     fields = {sub: [c.field for c in model_channels(sub)] for sub in SUBSYSTEMS}
     arrays = {sub: np.empty((satellites, ticks, len(f))) for sub, f in fields.items()}
+    position = np.empty((satellites, ticks, len(POSITION_FIELDS)))
     for t in range(ticks):
         frames = sim.tick()
         for sub, names in fields.items():
             arrays[sub][:, t] = [[frame[sub][name] for name in names] for frame in frames]
+        position[:, t] = [[frame["aocs"][name] for name in POSITION_FIELDS] for frame in frames]
         if on_progress is not None and (t % 2000 == 0 or t == ticks - 1):
             on_progress(t + 1, ticks)
     return Streams(
-        channels=fields,
-        series={sub: list(a) for sub, a in arrays.items()},
+        channels={sub: list(model_inputs(sub)) for sub in SUBSYSTEMS},
+        series={
+            sub: [with_derived(sub, a[k], position[k]) for k in range(satellites)]
+            for sub, a in arrays.items()
+        },
         step_s=step_s,
         spec={
             "source": "simulator",
@@ -147,28 +159,36 @@ def simulate(
 
 
 def from_store(store: Any, since: timedelta, step_s: float, now: datetime | None = None) -> Streams:
-    """Every satellite's modelled channels over the last `since`, on a `step_s` grid,
-    from a time-series store. Steps missing any channel split a series in two."""
+    """Every satellite's model inputs over the last `since`, on a `step_s` grid,
+    from a time-series store. Steps missing any channel or the position (which the
+    derived inputs need) split a series in two."""
     end = now or datetime.now(UTC)
     end_ms = int(end.timestamp() * 1000)
     start_ms = end_ms - int(since.total_seconds() * 1000)
     step_ms = max(1, round(step_s * 1000))
     grid = np.arange(start_ms + step_ms, end_ms + 1, step_ms)
-    channels = {sub: [c.field for c in model_channels(sub)] for sub in SUBSYSTEMS}
     series: dict[str, list[FloatArray]] = {sub: [] for sub in SUBSYSTEMS}
     satellites = store.label_values("satellite_id")
+
+    def table(satellite: str, metrics: list[str]) -> FloatArray:
+        values = np.full((len(grid), len(metrics)), np.nan)
+        for c, metric in enumerate(metrics):
+            for found in store.query_range(
+                metric, start_ms, end_ms, step_ms, satellite_id=satellite
+            ):
+                for point in found.points:
+                    values[(point.timestamp_ms - grid[0]) // step_ms, c] = point.value
+        return values
+
     for satellite in satellites:
+        position = table(satellite, list(POSITION_METRICS))
         for sub in SUBSYSTEMS:
-            table = np.full((len(grid), len(channels[sub])), np.nan)
-            for c, channel in enumerate(model_channels(sub)):
-                for found in store.query_range(
-                    channel.metric, start_ms, end_ms, step_ms, satellite_id=satellite
-                ):
-                    for point in found.points:
-                        table[(point.timestamp_ms - grid[0]) // step_ms, c] = point.value
-            series[sub].extend(_complete_runs(table))
+            values = table(satellite, [c.metric for c in model_channels(sub)])
+            if needs_position(sub):  # a step without a position is NaN and splits the series
+                values = with_derived(sub, values, position)
+            series[sub].extend(_complete_runs(values))
     return Streams(
-        channels=channels,
+        channels={sub: list(model_inputs(sub)) for sub in SUBSYSTEMS},
         series=series,
         step_s=step_s,
         spec={

@@ -10,6 +10,8 @@ its channels, so MASE < 1 beats the one-step naive forecast's typical error.
 A channel that does not change at its reported precision in most steps
 (altitude to the metre and speed to 0.1 m/s, at 1 s steps) has no meaningful
 naive scale: it is left out of MASE and reported by its MAE in its unit only.
+So are inputs derived on the ground (the comm networks' station elevation):
+they are not telemetry.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from statsforecast.models import AutoETS
 from satmon.models.data import Streams
 from satmon.models.training import sample_windows
 from satmon.serving.base import FloatArray
+from satmon.telemetry.derived import DERIVED_INPUTS
 
 Forecaster = Callable[[str, FloatArray, int], FloatArray]
 """(subsystem, histories (N, W, C), horizon) -> forecasts (N, H, C)."""
@@ -43,9 +46,10 @@ class ForecastScores:
 
 def naive_scale(streams: Streams, subsystem: str) -> FloatArray:
     """Mean absolute one-step change per channel over all of a subsystem's series;
-    NaN for a channel that stays unchanged in most steps."""
+    NaN for a channel that stays unchanged in most steps or is derived."""
     diffs = np.concatenate([np.abs(np.diff(s, axis=0)) for s in streams.series[subsystem]])
-    moving = np.mean(diffs > 0, axis=0) >= 0.5
+    derived = np.isin(streams.channels[subsystem], DERIVED_INPUTS.get(subsystem, ()))
+    moving = (np.mean(diffs > 0, axis=0) >= 0.5) & ~derived
     scale: FloatArray = np.where(moving, diffs.mean(axis=0), np.nan)
     return scale
 
