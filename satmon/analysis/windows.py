@@ -92,21 +92,14 @@ class SatelliteWindows:
         return True
 
     def windows(self, satellite_id: str) -> list[Window]:
-        stamps = list(self._timestamps.get(satellite_id, ()))
-        position = np.array(self._rows[(satellite_id, POSITION)], dtype=np.float64)
-        return [
-            Window(
-                subsystem=subsystem,
-                channels=INPUTS[subsystem],
-                timestamps_ms=stamps,
-                values=with_derived(
-                    subsystem,
-                    np.array(self._rows[(satellite_id, subsystem)], dtype=np.float64),
-                    position,
-                ),
-            )
-            for subsystem in CHANNELS
-        ]
+        def table(name: str) -> FloatArray:
+            return np.array(self._rows[(satellite_id, name)], dtype=np.float64)
+
+        return History(
+            timestamps_ms=list(self._timestamps.get(satellite_id, ())),
+            channels={subsystem: table(subsystem) for subsystem in CHANNELS},
+            position=table(POSITION),
+        ).windows()
 
     def warm_up(self, tsdb: TimeSeriesStore, satellite_ids: list[str]) -> int:
         """Fill from the store so a restart needs no warm-up; returns satellites filled."""
@@ -138,8 +131,8 @@ def load_windows(
 
 @dataclass(frozen=True, slots=True)
 class History:
-    """A satellite's last aligned steps from the store: each subsystem's modelled
-    channels (steps, channels) and the positions (steps, 3) its derived inputs need."""
+    """A satellite's last aligned steps: each subsystem's modelled channels
+    (steps, channels) and the positions (steps, 3) its derived inputs need."""
 
     timestamps_ms: list[int]
     channels: dict[str, FloatArray]

@@ -2,10 +2,14 @@
 
 The comm subsystem's signal depends on whether a ground station can see the
 satellite, which its own channels cannot tell: a link that drops as a pass
-begins reads exactly like no pass at all. The elevation of the highest ground
-station above the satellite's horizon, computed from the reported position and
-the station network, tells the two apart; it is appended to the comm windows
-the models read, after the catalogue's channels.
+begins reads exactly like no pass at all. Whether a station will have the
+satellite above its elevation mask at the next step, computed from the reported
+position and the station network, tells the two apart: 1 or 0, appended to the
+comm windows the models read, after the catalogue's channels. A flag rather
+than the elevation itself: a small network learns "the signal appears when the
+flag turns 1" from a few thousand pass starts, but not a sharp edge at 5 degrees
+of a continuous input, and without it every nominal first and last contact is
+a surprise that sets the comm thresholds too high to notice a missing pass.
 
 Earth is the sphere of the mean radius the telemetry's latitude and altitude
 are reported on.
@@ -18,7 +22,12 @@ from typing import Any
 import numpy as np
 
 from satmon.telemetry.schema import CHANNELS_BY_PATH, model_channels
-from satmon.telemetry.simulator.comm import DEFAULT_STATIONS, CommParams, GroundStation
+from satmon.telemetry.simulator.comm import (
+    CommParams,
+    StationNetwork,
+    station_sightings,
+    unit_vectors,
+)
 from satmon.telemetry.simulator.orbit import EARTH_RADIUS_KM
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -47,13 +56,7 @@ def needs_position(subsystem: str) -> bool:
     return subsystem in DERIVED_INPUTS
 
 
-def _station_zeniths(stations: tuple[GroundStation, ...]) -> FloatArray:
-    lat = np.radians([s.latitude_deg for s in stations])
-    lon = np.radians([s.longitude_deg for s in stations])
-    return np.stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)), axis=1)
-
-
-_ZENITHS = _station_zeniths(DEFAULT_STATIONS)
+_STATIONS = StationNetwork.of(CommParams())
 ELEVATION_MASK_DEG = CommParams().elevation_mask_deg
 
 
@@ -61,16 +64,11 @@ def station_elevation_deg(position: FloatArray) -> FloatArray:
     """Elevation of the highest ground station, degrees, of positions (..., 3)
     given as latitude (deg), longitude (deg) and altitude (km); negative when no
     station has the satellite above its horizon."""
-    lat = np.radians(position[..., 0])
-    lon = np.radians(position[..., 1])
     radius = EARTH_RADIUS_KM + position[..., 2]
-    ecef = radius[..., None] * np.stack(
-        (np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)), axis=-1
-    )
-    height = ecef @ _ZENITHS.T  # (..., stations): distance along each station's zenith
-    slant = np.sqrt(radius[..., None] ** 2 + EARTH_RADIUS_KM**2 - 2.0 * EARTH_RADIUS_KM * height)
-    sin_elevation = np.clip((height - EARTH_RADIUS_KM) / slant, -1.0, 1.0)
-    elevation: FloatArray = np.degrees(np.arcsin(sin_elevation.max(axis=-1)))
+    ecef = radius[..., None] * unit_vectors(position[..., 0], position[..., 1])
+    sin_elevation, _ = station_sightings(ecef, _STATIONS)
+    best = np.clip(sin_elevation.max(axis=-1), -1.0, 1.0)
+    elevation: FloatArray = np.degrees(np.arcsin(best))
     return elevation
 
 

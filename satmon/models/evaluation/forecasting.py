@@ -10,7 +10,7 @@ its channels, so MASE < 1 beats the one-step naive forecast's typical error.
 A channel that does not change at its reported precision in most steps
 (altitude to the metre and speed to 0.1 m/s, at 1 s steps) has no meaningful
 naive scale: it is left out of MASE and reported by its MAE in its unit only.
-So are inputs derived on the ground (the comm networks' station elevation):
+So are inputs derived on the ground (the comm networks' station flag):
 they are not telemetry.
 """
 

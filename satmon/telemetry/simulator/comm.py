@@ -70,11 +70,18 @@ class StationNetwork:
 
     @classmethod
     def of(cls, params: CommParams) -> StationNetwork:
-        lat = np.radians([s.latitude_deg for s in params.stations])
-        lon = np.radians([s.longitude_deg for s in params.stations])
-        up = np.stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)), axis=1)
+        up = unit_vectors(
+            np.array([s.latitude_deg for s in params.stations]),
+            np.array([s.longitude_deg for s in params.stations]),
+        )
         names = tuple(s.name for s in params.stations)
         return cls(names, up, math.sin(math.radians(params.elevation_mask_deg)))
+
+
+def unit_vectors(latitude_deg: FloatArray, longitude_deg: FloatArray) -> FloatArray:
+    """Earth-fixed unit vectors of points on the sphere, shape (..., 3)."""
+    lat, lon = np.radians(latitude_deg), np.radians(longitude_deg)
+    return np.stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)), axis=-1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +93,11 @@ class Contacts:
     """Slant range to that station (meaningless when none is in view)."""
 
 
-def contacts(ecef_km: FloatArray, network: StationNetwork) -> Contacts:
-    """The best station in view of each satellite; positions have shape (..., 3).
+def station_sightings(
+    ecef_km: FloatArray, network: StationNetwork
+) -> tuple[FloatArray, FloatArray]:
+    """Sine of each station's elevation of each satellite and the slant range to it,
+    both (..., S), of positions with shape (..., 3).
 
     With s the satellite and g = R up the station, s.up - R is the height above
     the station's horizon plane and |s - g|^2 = |s|^2 + R^2 - 2 R s.up.
@@ -95,7 +105,12 @@ def contacts(ecef_km: FloatArray, network: StationNetwork) -> Contacts:
     height = ecef_km @ network.up.T  # (..., S)
     radius_sq = np.einsum("...j,...j->...", ecef_km, ecef_km)[..., None]
     slant = np.sqrt(radius_sq + EARTH_RADIUS_KM**2 - 2.0 * EARTH_RADIUS_KM * height)
-    sin_elevation = (height - EARTH_RADIUS_KM) / slant
+    return (height - EARTH_RADIUS_KM) / slant, slant
+
+
+def contacts(ecef_km: FloatArray, network: StationNetwork) -> Contacts:
+    """The best station in view of each satellite; positions have shape (..., 3)."""
+    sin_elevation, slant = station_sightings(ecef_km, network)
     best = np.argmax(sin_elevation, axis=-1)[..., None]
     in_view = np.take_along_axis(sin_elevation, best, axis=-1)[..., 0] >= network.sin_mask
     slant_range = np.take_along_axis(slant, best, axis=-1)[..., 0]
