@@ -32,6 +32,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -69,7 +70,9 @@ def windows(count: int) -> list[WindowInput]:
     return found
 
 
-def in_process(model: OnnxModel, inputs: list[WindowInput], batch: int, seconds: float) -> dict:
+def in_process(
+    model: OnnxModel, inputs: list[WindowInput], batch: int, seconds: float
+) -> dict[str, Any]:
     done, latencies = 0, []
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:
@@ -90,7 +93,7 @@ def triton(
     concurrency: int,
     seconds: float,
     per_request: int = 1,
-) -> dict:
+) -> dict[str, Any]:
     server = TritonModelServer(url, timeout_s=30.0)
     server.predict(model, inputs[:per_request])  # connect and warm up
     latencies: list[float] = []
@@ -139,7 +142,7 @@ def _batch_counts(model: str) -> tuple[float, float]:
     return total("nv_inference_count"), total("nv_inference_exec_count")
 
 
-def _figures(done: int, elapsed: float, latencies: list[float]) -> dict:
+def _figures(done: int, elapsed: float, latencies: list[float]) -> dict[str, Any]:
     ordered = sorted(latencies)
     return {
         "windows": done,
