@@ -359,10 +359,10 @@ def train(
     horizon: Annotated[int, typer.Option(min=1, help="Steps a model forecasts")] = 10,
     epochs: Annotated[
         int, typer.Option(min=1, help="Most epochs (early stopping may end sooner)")
-    ] = 12,
+    ] = 25,
     train_windows: Annotated[
         int, typer.Option(min=100, help="Training windows per network")
-    ] = 16_000,
+    ] = 32_000,
     transitions: Annotated[
         float,
         typer.Option(

@@ -27,8 +27,8 @@ class TrainRequest:
     seed: int = 0
     window: int = 20
     horizon: int = 10
-    epochs: int = 12
-    train_windows: int = 16_000
+    epochs: int = 25
+    train_windows: int = 32_000
     transition_share: float = 0.5
     version: int | None = None
     replace: bool = False

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from satmon.models.changes import with_changes
+
 NAME = "lstm_timeseries"
 
 
@@ -38,7 +40,7 @@ class LSTMForecaster(nn.Module):
         super().__init__()
         self.config = config
         self.lstm = nn.LSTM(
-            input_size=config.inputs,
+            input_size=config.inputs + config.targets,
             hidden_size=config.hidden,
             num_layers=config.layers,
             batch_first=True,
@@ -53,6 +55,6 @@ class LSTMForecaster(nn.Module):
         the forecast of steps t+1 .. t+horizon."""
         b, w, _ = x.shape
         cfg = self.config
-        h, _ = self.lstm(x)  # (B, W, hidden)
+        h, _ = self.lstm(with_changes(x, self.step))  # (B, W, hidden)
         delta: torch.Tensor = self.head(self.drop(h)).view(b, w, cfg.horizon, cfg.targets)
         return x[..., : cfg.targets].unsqueeze(2) + delta * self.step  # (B, W, H, targets)

@@ -35,6 +35,13 @@ CONFIGS: dict[str, type[Config]] = {
 }
 
 
+HUBER_BETA = 0.05
+"""Forecast errors under this many typical steps are squared in the loss; larger
+ones count linearly. Near L1, like MASE: squared up to one step (beta 1), the
+small errors of a smooth channel's trend weighed little beside noisy channels and
+transitions, and its forecasts fell behind a fitted trend's."""
+
+
 def build(name: str, config: Config) -> Network:
     if isinstance(config, LSTMConfig):
         return LSTMForecaster(config)
@@ -60,12 +67,14 @@ def loss(model: Network, batch: torch.Tensor) -> torch.Tensor:
         decoded, mu, logvar = model(x)  # (B, W+H, targets)
         kl = -0.5 * torch.mean(torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1))
         reconstruction = F.mse_loss(decoded[:, :w], batch[:, :w, :t])
-        forecast = F.smooth_l1_loss(decoded[:, w:] / model.step, batch[:, w:, :t] / model.step)
+        forecast = F.smooth_l1_loss(
+            decoded[:, w:] / model.step, batch[:, w:, :t] / model.step, beta=HUBER_BETA
+        )
         return reconstruction + forecast + model.config.beta * kl
     steps = model(x)  # (B, W, H, targets)
     # targets[b, s, k] = batch[b, s + 1 + k]: the H steps after each window step
     future = batch[:, 1:, :t].unfold(1, h, 1)[:, :w].permute(0, 1, 3, 2)  # (B, W, H, targets)
-    return F.smooth_l1_loss(steps / model.step, future / model.step)
+    return F.smooth_l1_loss(steps / model.step, future / model.step, beta=HUBER_BETA)
 
 
 def one_step_scale(windows: torch.Tensor, targets: int) -> torch.Tensor:

@@ -1,6 +1,7 @@
 """transformer_timeseries: a causal Transformer forecaster (d_model 64, 4 heads).
 
-Each step of the window is projected to d_model, given a learned position
+Each step of the window, with its change from the step before (see
+`satmon.models.changes`), is projected to d_model, given a learned position
 embedding, and attends only to itself and earlier steps, so the output at step t
 forecasts steps t+1 .. t+horizon from the window up to t, like the LSTM (as
 changes in units of each channel's typical one-step change).
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn import functional as F  # noqa: N812
+
+from satmon.models.changes import with_changes
 
 NAME = "transformer_timeseries"
 
@@ -88,7 +91,7 @@ class TransformerForecaster(nn.Module):
     def __init__(self, config: TransformerConfig) -> None:
         super().__init__()
         self.config = config
-        self.embed = nn.Linear(config.inputs, config.d_model)
+        self.embed = nn.Linear(config.inputs + config.targets, config.d_model)
         self.position = nn.Parameter(torch.zeros(1, config.window, config.d_model))
         self.blocks = nn.ModuleList([Block(config) for _ in range(config.layers)])
         self.ln = nn.LayerNorm(config.d_model)
@@ -101,7 +104,7 @@ class TransformerForecaster(nn.Module):
         the forecast of steps t+1 .. t+horizon."""
         b, w, _ = x.shape
         cfg = self.config
-        h = self.embed(x) + self.position[:, :w]  # (B, W, d_model)
+        h = self.embed(with_changes(x, self.step)) + self.position[:, :w]  # (B, W, d_model)
         for block in self.blocks:
             h = block(h)
         delta: torch.Tensor = self.head(self.ln(h)).view(b, w, cfg.horizon, cfg.targets)

@@ -1,8 +1,9 @@
-"""The three networks on CPU: shapes, causality, a short fit, ONNX export and training
-determinism (these need the `train` dependency group: torch)."""
+"""The three networks on CPU: shapes, causality, a short fit, trend extrapolation, ONNX
+export and training determinism (these need the `train` dependency group: torch)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import torch
 
 from satmon.models import networks
 from satmon.models.artifact import LSTM, MODEL_NAMES, TRANSFORMER, VAE
+from satmon.models.changes import asinh, with_changes
 from satmon.models.training import (
     TrainConfig,
     evaluate_loss,
@@ -141,3 +143,42 @@ def test_transition_sampling_draws_the_rare_jump_without_losing_the_uniform_shar
     weights = transition_weights([series], length)
     assert weights.shape == (20_000 - length + 1,)
     assert (np.argmax(weights) + length - 1) % 500 < length  # a window holding a jump
+
+
+def test_the_change_inputs_are_each_steps_change_in_units_of_the_typical_step() -> None:
+    ramp = torch.arange(W, dtype=torch.float32)[None, :, None] * torch.tensor([0.5, -2.0, 0.0])
+    step = torch.tensor([0.5, 1.0])  # the first two channels are targets
+    out = with_changes(ramp, step)
+    assert out.shape == (1, W, C + 2)
+    torch.testing.assert_close(out[..., :C], ramp)
+    torch.testing.assert_close(out[0, 0, C:], torch.zeros(2))
+    torch.testing.assert_close(out[0, 1:, C], torch.full((W - 1,), math.asinh(1.0)))
+    torch.testing.assert_close(out[0, 1:, C + 1], torch.full((W - 1,), math.asinh(-2.0)))
+    x = torch.tensor([-1e6, -3.0, -1e-3, 0.0, 2.0, 5e4])
+    torch.testing.assert_close(asinh(x), torch.asinh(x))
+
+
+def _slow_ramps(count: int, seed: int) -> np.ndarray:
+    """Levels spread over the normalised range, each moving by a thousandth of
+    it per step (a solar array turning towards the sun)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(W + H)[None, :, None]
+    level = rng.uniform(-2.0, 2.0, (count, 1, C))
+    slope = rng.uniform(-2e-3, 2e-3, (count, 1, C))
+    return level + slope * t + rng.normal(0.0, 1e-5, (count, W + H, C))
+
+
+@pytest.mark.parametrize("name", [LSTM, TRANSFORMER])
+def test_a_forecaster_extrapolates_a_slow_trend(name: str) -> None:
+    """The last value is off by up to ten steps' change; from the change inputs a
+    short fit learns to carry the trend on (without them, it does no better than
+    the last value)."""
+    config = TrainConfig(window=W, horizon=H, epochs=10, batch_size=64, threads=1)
+    train, val = _slow_ramps(2048, 6), _slow_ramps(256, 7)
+    model = fit(_model(name), train, val, config).model
+    with torch.no_grad():
+        forecast, _ = networks.Exported(model)(torch.as_tensor(val[:, :W], dtype=torch.float32))
+    truth = val[:, W:]
+    model_error = np.abs(forecast.numpy() - truth).mean()
+    last_value_error = np.abs(val[:, W - 1 : W] - truth).mean()
+    assert model_error < 0.5 * last_value_error
