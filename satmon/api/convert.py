@@ -3,7 +3,7 @@ a plain `model_validate`."""
 
 from __future__ import annotations
 
-from satmon.api.schemas import AcknowledgementPublic, AlertStatusPublic
+from satmon.api.schemas.dashboard import AcknowledgementPublic, AlertStatusPublic
 from satmon.store.records import AlertStatusRecord
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from satmon.api.schemas import (
+from satmon.api.schemas.dashboard import (
     GeoPointPublic,
     GroundStationPublic,
     GroundTrackPublic,

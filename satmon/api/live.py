@@ -18,7 +18,8 @@ import anyio
 from starlette.concurrency import run_in_threadpool
 
 from satmon.api.convert import alert_status_public
-from satmon.api.schemas import LatestPublic, LiveAlertEvent, LiveEvent, LiveTelemetryEvent
+from satmon.api.schemas.dashboard import LiveAlertEvent, LiveEvent, LiveTelemetryEvent
+from satmon.api.schemas.trends import LatestPublic
 from satmon.runtime import Adapters
 from satmon.store.records import AlertFilter
 from satmon.telemetry.schema import CHANNELS_BY_METRIC

@@ -13,15 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from satmon.api.convert import alert_status_public
-from satmon.api.schemas import (
+from satmon.api.schemas.dashboard import (
     BandPoint,
     EnvelopePoint,
-    LimitsPublic,
-    PointPair,
     TrendMetricPublic,
     TrendStatsPublic,
     TrendViewPublic,
 )
+from satmon.api.schemas.trends import LimitsPublic, PointPair
 from satmon.api.timerange import TimeWindow
 from satmon.runtime import Adapters
 from satmon.store.records import AlertFilter, PredictionPoint

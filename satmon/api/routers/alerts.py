@@ -9,11 +9,11 @@ from fastapi import APIRouter, Path, Query
 
 from satmon.api.convert import alert_status_public
 from satmon.api.deps import StateDep
-from satmon.api.schemas import (
+from satmon.api.schemas.common import SatelliteId
+from satmon.api.schemas.dashboard import (
     AcknowledgementCreate,
     AcknowledgementPublic,
     AlertStatusPublic,
-    SatelliteId,
 )
 from satmon.store.records import AlertFilter, NewAcknowledgement
 

@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from satmon.api.deps import StateDep
 from satmon.api.ground import ground_track
 from satmon.api.routers.trends import EndQuery, RangeQuery, StartQuery, StepQuery
-from satmon.api.schemas import GroundTrackPublic, SatelliteId, TrendViewPublic
+from satmon.api.schemas.common import SatelliteId
+from satmon.api.schemas.dashboard import GroundTrackPublic, TrendViewPublic
 from satmon.api.timerange import resolve
 from satmon.api.trendview import trend_view
 from satmon.errors import InvalidRequestError

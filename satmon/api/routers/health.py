@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from satmon import __version__
 from satmon.api.deps import StateDep
-from satmon.api.schemas import DependencyCheck, Health, Readiness
+from satmon.api.schemas.query import DependencyCheck, Health, Readiness
 from satmon.errors import ServiceUnavailableError
 
 router = APIRouter(tags=["health"])

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from satmon.analysis.jobs import ManualRequest
 from satmon.api.deps import StateDep
-from satmon.api.schemas import (
+from satmon.api.schemas.inference import (
     InferenceCreate,
     InferenceResultPublic,
     InferenceSubmitted,

@@ -11,7 +11,8 @@ from fastapi.sse import EventSourceResponse
 
 from satmon.api.deps import StateDep
 from satmon.api.live import default_alerts_since, live_events
-from satmon.api.schemas import LiveEvent, SatelliteId
+from satmon.api.schemas.common import SatelliteId
+from satmon.api.schemas.dashboard import LiveEvent
 
 router = APIRouter(tags=["live"])
 

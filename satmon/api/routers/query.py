@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from satmon.api.deps import StateDep
-from satmon.api.schemas import AlertPublic, JobPage, JobPublic, SatelliteId, StatsPublic
+from satmon.api.schemas.common import SatelliteId
+from satmon.api.schemas.inference import JobPublic
+from satmon.api.schemas.query import AlertPublic, JobPage, StatsPublic
 from satmon.store.records import JobFilter, JobStatus
 
 router = APIRouter(prefix="/query", tags=["query"])

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from satmon.api.deps import StateDep
-from satmon.api.schemas import SatelliteId, SearchHitPublic, SearchResultsPublic
+from satmon.api.schemas.common import SatelliteId
+from satmon.api.schemas.query import SearchHitPublic, SearchResultsPublic
 
 router = APIRouter(prefix="/search", tags=["search"])
 

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from satmon.api.caching import cache_key, cached_json
 from satmon.api.deps import StateDep
-from satmon.api.schemas import (
+from satmon.api.schemas.common import SatelliteId
+from satmon.api.schemas.trends import (
     CompareStats,
     CompareTrends,
     LatestPublic,
@@ -20,7 +21,6 @@ from satmon.api.schemas import (
     PredictionPointPublic,
     PredictionTrends,
     RawTrends,
-    SatelliteId,
     SatelliteList,
     SatellitePublic,
     SeriesPublic,
