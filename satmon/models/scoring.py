@@ -120,6 +120,9 @@ class DynamicThresholdConfig:
     p: float = 0.13  # minimum relative drop between peaks kept by pruning
     sd_lim: float = 12.0  # largest z searched
     warmup: int = 250  # leading errors ignored in the first window (Telemanom's l_s)
+    min_error: float = 0.05  # a window whose largest smoothed error is below it is skipped
+    min_error_share: float = 0.05  # of the values' 5-95 % range: smaller errors never flag
+    error_floor: float = 0.0  # smoothed errors at or below it never flag
 
     @property
     def smoothing_span(self) -> int:
@@ -183,11 +186,14 @@ def _window_anomalies(
     p95, p5 = np.percentile(y, [95, 5])
     inter_range, sd_values = float(p95 - p5), float(np.std(y))
     # Telemanom skips a window whose errors are tiny next to the values' scale.
-    if not (sd > 0.05 * sd_values or e_s.max() > 0.05 * inter_range) or not e_s.max() > 0.05:
+    share = cfg.min_error_share
+    if not (sd > share * sd_values or e_s.max() > share * inter_range):
+        return found
+    if not e_s.max() > max(cfg.min_error, cfg.error_floor):
         return found
     for errors in (e_s, inverse):
         epsilon = mean + sd * _best_z(errors, mean, sd, cfg)
-        hits = (errors >= epsilon) & (errors > 0.05 * inter_range)
+        hits = (errors >= epsilon) & (errors > max(share * inter_range, cfg.error_floor))
         if not hits.any():
             continue
         marked = _dilate(hits, cfg.error_buffer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -124,6 +126,19 @@ def test_dynamic_threshold_keeps_the_dominant_of_two_excursions() -> None:
     values = np.sin(np.arange(6000) / 50.0)
     found = dynamic_threshold(smooth_errors(errors, config), values, config)
     assert any(a <= 2550 and b >= 2500 for a, b in found)
+
+
+def test_error_floor_replaces_telemanoms_absolute_floors() -> None:
+    # An accurate model: errors a hundred times smaller than Telemanom's 0.05 floors.
+    errors = _stream(5000, [(3000, 3100)], seed=3) / 100
+    values = np.sin(np.arange(5000) / 50.0)
+    telemanom = DynamicThresholdConfig()
+    assert dynamic_threshold(smooth_errors(errors, telemanom), values, telemanom) == []
+    below = replace(telemanom, min_error=0.0, min_error_share=0.0, error_floor=0.002)
+    found = dynamic_threshold(smooth_errors(errors, below), values, below)
+    assert len(found) == 1 and found[0][0] <= 3100 and found[0][1] >= 3000
+    above = replace(below, error_floor=0.02)  # above the excursion's smoothed peak
+    assert dynamic_threshold(smooth_errors(errors, above), values, above) == []
 
 
 def test_sequence_counts_follow_telemanoms_protocol() -> None:

@@ -2,24 +2,30 @@
 
 As Telemanom did: one model per channel, all 25 columns in (the telemetry value
 and 24 command flags), the value forecast. Errors are taken on the value:
-for the forecasters the one-step forecast error, for the VAE the reconstruction
-error of the newest step. Each error stream is thresholded two ways:
+for the forecasters the mean error of the forecasts made for each step, for the
+VAE the reconstruction error of the newest step (see `value_errors`). Each error
+stream is thresholded three ways:
 
 - "dynamic": Telemanom's nonparametric dynamic thresholding (EWMA smoothing,
-  threshold search over z, pruning), unsupervised on the test errors;
+  threshold search over z, pruning), unsupervised on the test errors, with its
+  absolute floors (errors under 0.05 of the value's unit, or of its range, never
+  flag), which were sized for the errors of Telemanom's own networks;
+- "floored": the same search with the channel's nominal threshold (below) as
+  the floor instead: errors no larger than the model makes on nominal data
+  never flag, however small or large that is;
 - "nominal": a fixed threshold calibrated on the channel's nominal data (the
   last 15 % of its train split, not used for fitting): the largest smoothed
   calibration error times a margin.
 
 Scored per anomaly sequence (Telemanom's protocol) and per point with point
-adjustment. No test label is used by either detector.
+adjustment. No test label is used by any of the detectors.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +53,7 @@ from satmon.serving.runtime import SubsystemRunner
 SPLIT = (0.7, 0.15, 0.15)
 NOMINAL_MARGIN = 1.2
 BATCH = 2048
-METHODS = ("dynamic", "nominal")
+METHODS = ("dynamic", "floored", "nominal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +86,15 @@ def evaluate_channel(
     nominal_errors = value_errors(runner, parts[2][0])
     e_s = smooth_errors(test_errors, config)
     offset = window - 1  # error i belongs to test step i + window - 1
-    dynamic = [
-        (a + offset, b + offset)
-        for a, b in dynamic_threshold(e_s, channel.test[offset:, 0], config)
-    ]
-
+    values = channel.test[offset:, 0]
     theta = float(smooth_errors(nominal_errors, config).max()) * NOMINAL_MARGIN
-    above = runs(e_s > theta)
-    nominal = [(a + offset, b + offset) for a, b in _join(above, config.error_buffer)]
-
-    predicted = {"dynamic": dynamic, "nominal": nominal}
+    floored = replace(config, min_error=0.0, min_error_share=0.0, error_floor=theta)
+    found = {
+        "dynamic": dynamic_threshold(e_s, values, config),
+        "floored": dynamic_threshold(e_s, values, floored),
+        "nominal": _join(runs(e_s > theta), config.error_buffer),
+    }
+    predicted = {m: [(a + offset, b + offset) for a, b in spans] for m, spans in found.items()}
     labels = spans_to_mask(channel.anomalies, len(channel.test))
     return ChannelResult(
         channel=channel.channel,
@@ -104,18 +109,42 @@ def evaluate_channel(
 
 
 def value_errors(runner: SubsystemRunner, series: FloatArray) -> FloatArray:
-    """|value - model's value| for each step that ends a full window, in the value's unit."""
+    """The model's absolute error on the value at each step that ends a full window,
+    in the value's unit.
+
+    A forecaster's error at a step is the mean absolute error of every forecast it
+    made for that step, 1 to `horizon` steps ahead (Telemanom's "mean" aggregation):
+    after a jump a one-step forecaster catches up at once, its forecasts from before
+    the jump stay wrong for the whole horizon. The VAE's is the error of its
+    reconstruction of the newest step.
+    """
     spec = runner.spec
     views = np.lib.stride_tricks.sliding_window_view(series, spec.window, axis=0)
     views = views.transpose(0, 2, 1)  # (N, W, 25)
-    errors = []
+    fitted, forecasts = [], []
     for i in range(0, len(views), BATCH):
         x = np.ascontiguousarray(views[i : i + BATCH])
         centre, spread = runner.normalisation(x)
-        _, fitted_z = runner.infer((x - centre) / spread)
-        fitted = fitted_z[:, -1, 0] * spread[:, 0, 0] + centre[:, 0, 0]
-        errors.append(np.abs(x[:, -1, 0] - fitted))
-    return np.concatenate(errors)
+        forecast_z, fitted_z = runner.infer((x - centre) / spread)
+        fitted.append(fitted_z[:, -1, 0] * spread[:, 0, 0] + centre[:, 0, 0])
+        forecasts.append(forecast_z[:, :, 0] * spread[:, :, 0] + centre[:, :, 0])
+    values: FloatArray = series[spec.window - 1 :, 0]
+    newest: FloatArray = np.abs(values - np.concatenate(fitted))
+    if spec.kind != "forecast":
+        return newest
+    return mean_forecast_errors(values, np.concatenate(forecasts), newest)
+
+
+def mean_forecast_errors(values: FloatArray, forecast: FloatArray, first: FloatArray) -> FloatArray:
+    """Per step i, the mean of |values[i] - forecast[i - k, k - 1]| over the forecasts
+    made for it, k = 1 .. H steps ahead; `forecast` (N, H): row i forecasts steps
+    i+1 .. i+H. Step 0 has none and takes `first`."""
+    total, count = np.zeros(len(values)), np.zeros(len(values))
+    for ahead in range(1, min(forecast.shape[1], len(values) - 1) + 1):
+        total[ahead:] += np.abs(values[ahead:] - forecast[:-ahead, ahead - 1])
+        count[ahead:] += 1
+    errors: FloatArray = np.where(count > 0, total / np.maximum(count, 1), first)
+    return errors
 
 
 def _join(spans: list[Span], gap: int) -> list[Span]:
