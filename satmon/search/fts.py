@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from satmon.errors import InvalidRequestError, ServiceUnavailableError
 from satmon.search.base import JobDocument, SearchHit, SearchResults
+from satmon.sqlite_file import SqliteFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -115,12 +114,9 @@ class FtsSearchIndex:
     def __init__(self, path: Path, *, busy_timeout_s: float = 10.0) -> None:
         self.path = path
         self.url = str(path)
-        self._busy_timeout_s = busy_timeout_s
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._schema_ready = False
-        self._closed = False
+        self._file = SqliteFile(path, _SCHEMA, service=self.name, busy_timeout_s=busy_timeout_s)
+        self._connection = self._file.connection
+        self._transaction = self._file.transaction
 
     def index(self, documents: Sequence[JobDocument]) -> None:
         rows = [_row(doc) for doc in documents]
@@ -164,48 +160,7 @@ class FtsSearchIndex:
             raise ServiceUnavailableError(self.name, self.url, str(exc)) from exc
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            connections, self._connections = self._connections, []
-        for conn in connections:
-            conn.close()
-        self._local = threading.local()
-
-    def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn
-        if self._closed:
-            raise ServiceUnavailableError(self.name, self.url, "the index is closed")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                self.path,
-                timeout=self._busy_timeout_s,
-                isolation_level=None,
-                check_same_thread=False,  # close() runs on another thread
-            )
-            with self._lock:
-                if not self._schema_ready:
-                    conn.execute("PRAGMA journal_mode = WAL")
-                    conn.executescript(_SCHEMA)
-                    self._schema_ready = True
-                self._connections.append(conn)
-        except (sqlite3.Error, OSError) as exc:
-            raise ServiceUnavailableError(self.name, self.url, str(exc)) from exc
-        self._local.conn = conn
-        return conn
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        self._file.close()
 
 
 def _row(doc: JobDocument) -> tuple[Any, ...]:

@@ -5,20 +5,20 @@ WITHOUT ROWID table keyed (series_id, timestamp_ms), so one series' points sit
 together on disk in time order and a range read is one b-tree range scan.
 Rewriting a sample replaces it, which makes writes idempotent.
 
-Each thread gets its own connection (an ingest writer and API readers run side
-by side; WAL lets readers proceed while the writer commits).
+Each thread gets its own connection (`satmon.sqlite_file`): an ingest writer
+and API readers run side by side, and WAL lets readers proceed while the writer
+commits.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 from satmon.errors import ServiceUnavailableError
+from satmon.sqlite_file import SqliteFile
 from satmon.telemetry.samples import SampleBatch, SeriesKey
 from satmon.tsdb.base import Aggregate, LatestValue, Point, Series
 
@@ -103,56 +103,17 @@ class SqliteTimeSeriesStore:
         self.path = path
         self.grid_seek_limit = grid_seek_limit
         self.url = str(path)
-        self._busy_timeout_s = busy_timeout_s
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._schema_ready = False
-        self._closed = False
+        self._file = SqliteFile(
+            path,
+            _SCHEMA,
+            service=self.name,
+            busy_timeout_s=busy_timeout_s,
+            pragmas=("synchronous = FULL", "temp_store = MEMORY"),
+        )
+        self._connection = self._file.connection
+        self._transaction = self._file.transaction
         # Series ids never change once committed, so every thread may share them.
         self._series_ids: dict[SeriesKey, int] = {}
-
-    # --- connections ----------------------------------------------------------------
-
-    def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn
-        if self._closed:
-            raise ServiceUnavailableError(self.name, self.url, "the store is closed")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                self.path,
-                timeout=self._busy_timeout_s,
-                isolation_level=None,  # transactions are explicit, see _transaction
-                check_same_thread=False,  # close() runs on another thread
-            )
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA temp_store = MEMORY")
-            with self._lock:
-                if not self._schema_ready:
-                    conn.execute("PRAGMA journal_mode = WAL")
-                    conn.executescript(_SCHEMA)
-                    self._schema_ready = True
-                self._connections.append(conn)
-        except (sqlite3.Error, OSError) as exc:
-            raise ServiceUnavailableError(self.name, self.url, str(exc)) from exc
-        self._local.conn = conn
-        return conn
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connection()
-        # IMMEDIATE takes the write lock up front, so a concurrent writer waits on the
-        # busy timeout instead of failing when a read transaction would have to upgrade.
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
     # --- writes ---------------------------------------------------------------------
 
@@ -292,12 +253,7 @@ class SqliteTimeSeriesStore:
             raise ServiceUnavailableError(self.name, self.url, str(exc)) from exc
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            connections, self._connections = self._connections, []
-        for conn in connections:
-            conn.close()
-        self._local = threading.local()
+        self._file.close()
 
 
 def _ensure_series(conn: sqlite3.Connection, key: SeriesKey) -> int:
