@@ -420,7 +420,9 @@ def evaluate(
     fault_rate: Annotated[
         float, typer.Option(min=0.0, help="Injected faults per satellite-day")
     ] = 4.0,
-    seed: Annotated[int, typer.Option(help="Seed of the held-out data")] = 7,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the held-out data, and of the SMAP networks' training")
+    ] = 7,
     dataset: Annotated[
         Path, typer.Option(help="NASA SMAP folder (train/, test/, labeled_anomalies.csv)")
     ] = Path("../shared/data/smap"),
