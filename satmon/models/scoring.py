@@ -15,6 +15,7 @@ Two uses, one meaning of the score (see satmon.serving.base):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -123,6 +124,9 @@ class DynamicThresholdConfig:
     min_error: float = 0.05  # a window whose largest smoothed error is below it is skipped
     min_error_share: float = 0.05  # of the values' 5-95 % range: smaller errors never flag
     error_floor: float = 0.0  # smoothed errors at or below it never flag
+    # Smoothed errors at or above it never flag as unusually low. Unset (inf), the
+    # inverted errors are held to the floors above, as in Telemanom.
+    quiet_ceiling: float = math.inf
 
     @property
     def smoothing_span(self) -> int:
@@ -189,11 +193,17 @@ def _window_anomalies(
     share = cfg.min_error_share
     if not (sd > share * sd_values or e_s.max() > share * inter_range):
         return found
-    if not e_s.max() > max(cfg.min_error, cfg.error_floor):
-        return found
-    for errors in (e_s, inverse):
+    floor = max(share * inter_range, cfg.error_floor)
+    candidates: list[tuple[FloatArray, BoolArray]] = []
+    if e_s.max() > max(cfg.min_error, cfg.error_floor):
+        candidates.append((e_s, e_s > floor))
+        if math.isinf(cfg.quiet_ceiling):
+            candidates.append((inverse, inverse > floor))
+    if not math.isinf(cfg.quiet_ceiling):
+        candidates.append((inverse, (e_s < cfg.quiet_ceiling) & (inverse > share * inter_range)))
+    for errors, allowed in candidates:
         epsilon = mean + sd * _best_z(errors, mean, sd, cfg)
-        hits = (errors >= epsilon) & (errors > max(share * inter_range, cfg.error_floor))
+        hits = (errors >= epsilon) & allowed
         if not hits.any():
             continue
         marked = _dilate(hits, cfg.error_buffer)

@@ -141,6 +141,20 @@ def test_error_floor_replaces_telemanoms_absolute_floors() -> None:
     assert dynamic_threshold(smooth_errors(errors, above), values, above) == []
 
 
+def test_quiet_ceiling_flags_errors_that_fall_below_nominal() -> None:
+    # A channel that goes flat: the model's error drops to a quarter of its usual level.
+    errors = _stream(5000, [], seed=3)
+    errors[3000:3301] = 0.01
+    values = np.sin(np.arange(5000) / 50.0)
+    loud_only = DynamicThresholdConfig(min_error=0.0, min_error_share=0.0, error_floor=0.1)
+    assert dynamic_threshold(smooth_errors(errors, loud_only), values, loud_only) == []
+    quiet = replace(loud_only, quiet_ceiling=0.02)  # below every nominal smoothed error
+    found = dynamic_threshold(smooth_errors(errors, quiet), values, quiet)
+    assert len(found) == 1 and found[0][0] <= 3300 and found[0][1] >= 3000
+    too_low = replace(loud_only, quiet_ceiling=0.005)  # below the flat stretch's error
+    assert dynamic_threshold(smooth_errors(errors, too_low), values, too_low) == []
+
+
 def test_sequence_counts_follow_telemanoms_protocol() -> None:
     labelled = [(100, 200), (500, 600), (900, 950)]
     predicted = [(150, 160), (190, 250), (700, 710), (940, 1000)]

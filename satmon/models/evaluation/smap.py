@@ -10,9 +10,11 @@ stream is thresholded three ways:
   threshold search over z, pruning), unsupervised on the test errors, with its
   absolute floors (errors under 0.05 of the value's unit, or of its range, never
   flag), which were sized for the errors of Telemanom's own networks;
-- "floored": the same search with the channel's nominal threshold (below) as
-  the floor instead: errors no larger than the model makes on nominal data
-  never flag, however small or large that is;
+- "floored": the same search with the channel's nominal thresholds (below) as
+  the bounds instead: errors no larger than the model makes on nominal data
+  never flag, however small or large that is, and errors count as anomalously low
+  (a channel that stops moving is easy to predict) only below the smallest it
+  makes there, divided by the margin;
 - "nominal": a fixed threshold calibrated on the channel's nominal data (the
   last 15 % of its train split, not used for fitting): the largest smoothed
   calibration error times a margin.
@@ -87,8 +89,15 @@ def evaluate_channel(
     e_s = smooth_errors(test_errors, config)
     offset = window - 1  # error i belongs to test step i + window - 1
     values = channel.test[offset:, 0]
-    theta = float(smooth_errors(nominal_errors, config).max()) * NOMINAL_MARGIN
-    floored = replace(config, min_error=0.0, min_error_share=0.0, error_floor=theta)
+    nominal = smooth_errors(nominal_errors, config)
+    theta = float(nominal.max()) * NOMINAL_MARGIN
+    floored = replace(
+        config,
+        min_error=0.0,
+        min_error_share=0.0,
+        error_floor=theta,
+        quiet_ceiling=float(nominal.min()) / NOMINAL_MARGIN,
+    )
     found = {
         "dynamic": dynamic_threshold(e_s, values, config),
         "floored": dynamic_threshold(e_s, values, floored),
