@@ -74,6 +74,10 @@ class KafkaConsumer:
                 "session.timeout.ms": 10_000,
                 "heartbeat.interval.ms": 2_000,
                 "fetch.wait.max.ms": 100,
+                # Once the prefetch queue is full, librdkafka waits this long before it
+                # fetches again (1 s by default): a consumer that empties its queue
+                # faster than that then sat blocked on an empty one.
+                "fetch.queue.backoff.ms": 5,
                 "error_cb": self._errors,
                 **(config or {}),
             }
