@@ -136,6 +136,36 @@ def test_null_optional_channels_produce_no_sample():
     assert "satellite_rssi_dbm" in metrics
 
 
+def test_interleaved_satellites_get_their_own_series_with_values_beside_their_timestamps():
+    documents = [
+        frame_document(
+            satellite,
+            seq,
+            eps={"battery_soc_percent": 50.0 + seq + (10 if satellite == "SAT-002" else 0)},
+            comm={"link_up": seq != 1, "range_km": None if seq == 1 else 1000.0 + seq},
+        )
+        for seq in range(3)
+        for satellite in ("SAT-001", "SAT-002")
+    ]
+    frames = [decode_frame(orjson.dumps(document)) for document in documents]
+    series = frames_to_samples(frames).series
+
+    def points(satellite: str, metric: str) -> list[tuple[int, float]]:
+        key = next(k for k in series if k.satellite_id == satellite and k.metric == metric)
+        return list(zip(series[key].timestamps_ms, series[key].values, strict=True))
+
+    stamps = [frames[2 * seq].timestamp_ms for seq in range(3)]
+    assert points("SAT-001", "satellite_battery_soc_percent") == list(
+        zip(stamps, [50.0, 51.0, 52.0], strict=True)
+    )
+    assert points("SAT-002", "satellite_battery_soc_percent") == list(
+        zip(stamps, [60.0, 61.0, 62.0], strict=True)
+    )
+    assert points("SAT-002", "satellite_range_km") == [(stamps[0], 1000.0), (stamps[2], 1002.0)]
+    assert points("SAT-001", "satellite_link_up") == list(zip(stamps, [1.0, 0.0, 1.0], strict=True))
+    assert [k.satellite_id for k in series][:: len(CHANNELS)] == ["SAT-001", "SAT-002"]
+
+
 def test_catalogue_uses_the_seed_metric_names():
     for name in (
         "satellite_temperature",
