@@ -50,6 +50,12 @@ def main() -> None:
     parser.add_argument("--seed-slice", type=int, default=3_000, help="frames for (a)")
     parser.add_argument("--fresh-seconds", type=float, default=20.0)
     parser.add_argument("--profile-frames", type=int, default=200_000)
+    parser.add_argument(
+        "--in-flight",
+        type=int,
+        default=2,
+        help="satmon consume --in-flight",
+    )
     parser.add_argument("--quick", action="store_true", help="200,000 frames, shorter phases")
     args = parser.parse_args()
     if args.quick:

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -116,7 +116,7 @@ def delete_topics(topics: list[str]) -> None:
 class ConsumerProcess:
     """`satmon consume` as a subprocess on a topic; `assigned` once it has partitions."""
 
-    def __init__(self, topic: str, dlq: str, group: str) -> None:
+    def __init__(self, topic: str, dlq: str, group: str, options: Sequence[str] = ()) -> None:
         env = {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA,
@@ -127,7 +127,7 @@ class ConsumerProcess:
         }
         command = [sys.executable, "-m", "satmon", "consume", "--group", group]
         self.process = subprocess.Popen(
-            [*command, "--metrics-port=-1"], env=env, stderr=subprocess.PIPE, text=True
+            [*command, "--metrics-port=-1", *options], env=env, stderr=subprocess.PIPE, text=True
         )
         self.assigned = threading.Event()
         self.assigned_at = 0.0

@@ -107,7 +107,8 @@ class Bench:
     def ingest(self) -> None:
         group = f"bench-ingest-{self.tag}"
         pids = {"victoriametrics": service_pid("victoriametrics"), "kafka": service_pid("kafka")}
-        consumer = ConsumerProcess(self.topic, self.dlq, group)
+        options = [f"--in-flight={self.args.in_flight}"]
+        consumer = ConsumerProcess(self.topic, self.dlq, group, options)
         if not consumer.assigned.wait(60):
             raise RuntimeError("satmon consume got no partitions:\n" + "".join(consumer.log))
         cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items() if pid}
@@ -137,6 +138,7 @@ class Bench:
             "samples_per_s": round(self.samples / elapsed),
             "seconds": round(elapsed, 2),
             "peak_rss_mib": round(rss, 1),
+            "writes_in_flight": self.args.in_flight,
             "cpu_s_per_million_samples": per_million,
             "machine_busy_fraction": round(busy, 3),
             "load_before": load_before,
@@ -286,7 +288,8 @@ class Bench:
         consumer = self.bus.consumer(group, [self.topic])
         producer = self.bus.producer()
         store = VictoriaMetricsStore(VM, gzip_level=None)
-        ingestor = Ingestor(consumer, store, producer, self.dlq, IngestSettings())
+        settings = IngestSettings(max_in_flight=self.args.in_flight)
+        ingestor = Ingestor(consumer, store, producer, self.dlq, settings)
         stop = threading.Event()
 
         def stop_after() -> None:

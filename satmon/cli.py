@@ -142,6 +142,7 @@ def consume(
     max_wait: Annotated[
         float, typer.Option(min=0.0, help="Seconds a frame may wait for its batch to fill")
     ] = 0.2,
+    in_flight: Annotated[int, typer.Option(min=1, help="Batches written to the store at once")] = 2,
     metrics_host: Annotated[str, typer.Option(help="Address of the /metrics endpoint")] = (
         "127.0.0.1"
     ),
@@ -161,7 +162,7 @@ def consume(
         group=group,
         metrics_host=metrics_host,
         metrics_port=metrics_port,
-        ingest=IngestSettings(max_batch=batch, max_wait_s=max_wait),
+        ingest=IngestSettings(max_batch=batch, max_wait_s=max_wait, max_in_flight=in_flight),
     )
     try:
         run_consume(settings, options)

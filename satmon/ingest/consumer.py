@@ -1,22 +1,25 @@
 """The ingest loop: bus -> decode and validate -> samples -> store -> commit.
 
-One consumer thread polls, decodes and validates; a writer thread
-(`satmon.ingest.writer`) converts and writes one batch at a time, so the next
-batch is read while the store takes the last one. A batch closes at
-`max_batch` frames or `max_wait_s` after its first frame, whichever comes first.
+One consumer thread polls, decodes and validates; writer threads
+(`satmon.ingest.writer`) convert and write up to `max_in_flight` batches at
+once, so the next batch is read and encoded while the store takes the last one.
+A batch closes at `max_batch` frames or `max_wait_s` after its first frame,
+whichever comes first.
 
 Guarantees:
-- At least once: offsets are committed only after the store took the batch
-  (and the dead-letter topic acknowledged its rejects). The store keeps one
+- At least once: offsets are committed only after the store took the batch and
+  every batch read before it (and the dead-letter topic acknowledged their
+  rejects). The store keeps one
   sample per series and timestamp, so a redelivered frame cannot double a point.
 - A frame that fails validation goes to the dead-letter topic with its original
   bytes and the reason in the `satmon-error` header, and the stream goes on.
-- Bounded memory: at most one batch being written and one being filled. While
-  the store fails, the writer retries with backoff and jitter, and the consumer
-  pauses its partitions but keeps polling, so it stays in the group and serves
-  rebalances; it resumes once the store took the batch.
-- Rebalances: before partitions are revoked, the write in flight is awaited (up
-  to `revoke_wait_s`) and what was written is committed; messages of revoked
+- Bounded memory: at most `max_in_flight` batches being written and one being
+  filled. While the store fails, the writers retry with backoff and jitter, no
+  new write starts, and the consumer pauses its partitions but keeps polling,
+  so it stays in the group and serves rebalances; it resumes once the store
+  took the batch.
+- Rebalances: before partitions are revoked, the writes in flight are awaited
+  (up to `revoke_wait_s`) and what was written is committed; messages of revoked
   partitions still buffered are dropped, and a write still failing will not
   commit them: their new owner reads them again from the last commit.
 - Stop: the buffered batch is written and committed (up to `shutdown_wait_s`);
@@ -28,6 +31,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -54,6 +58,9 @@ class IngestSettings:
     more memory; 10,000 keeps `satmon consume` under 300 MB."""
     max_wait_s: float = 0.2
     """A batch is written at most this long after its first frame arrived."""
+    max_in_flight: int = 2
+    """Batches written at once: with two, one is converted and encoded while the store
+    takes the other, instead of each side waiting for the other."""
     retry_initial_s: float = 0.2
     retry_max_s: float = 10.0
     revoke_wait_s: float = 10.0
@@ -111,11 +118,16 @@ class Ingestor:
         self._dead_letters = dead_letters
         self._dead_letter_topic = dead_letter_topic
         self._settings = settings or IngestSettings()
+        if (in_flight := self._settings.max_in_flight) < 1:
+            raise ValueError(f"max_in_flight must be at least 1, got {in_flight}")
         self._writer = StoreWriter(
-            store, self._settings.retry_initial_s, self._settings.retry_max_s
+            store,
+            self._settings.retry_initial_s,
+            self._settings.retry_max_s,
+            writers=self._settings.max_in_flight,
         )
         self._filling = _Batch()
-        self._in_flight: _InFlight | None = None
+        self._in_flight: deque[_InFlight] = deque()  # in the order they were read
         self._written: dict[TopicPartition, int] = {}  # stored, not committed yet
         self._dead_letters_unflushed = False
         self._paused: set[TopicPartition] = set()
@@ -149,8 +161,7 @@ class Ingestor:
     def _step(self) -> None:
         settings = self._settings
         self._collect(wait_s=0)
-        busy = self._in_flight is not None
-        if busy and len(self._filling) >= settings.max_batch:
+        if not self._can_submit() and len(self._filling) >= settings.max_batch:
             if self._writer.unavailable_since is None:
                 # The store is slower than the bus: wait for it without polling, so
                 # librdkafka keeps what it prefetched (pausing would drop it).
@@ -163,10 +174,16 @@ class Ingestor:
         else:
             self._resume_all()
             self._add(self._consumer.poll_batch(self._room(), self._poll_timeout()))
-        if self._in_flight is None and self._filling and self._batch_due():
+        if self._can_submit() and self._filling and self._batch_due():
             self._submit()
         self._commit_written()
         self._maybe_report()
+
+    def _can_submit(self) -> bool:
+        if not self._in_flight:
+            return True
+        failing = self._writer.unavailable_since is not None
+        return not failing and len(self._in_flight) < self._settings.max_in_flight
 
     def _room(self) -> int:
         return max(1, self._settings.max_batch - len(self._filling))
@@ -223,24 +240,29 @@ class Ingestor:
 
     def _submit(self) -> None:
         batch, self._filling = self._filling, _Batch()
-        self._in_flight = _InFlight(self._writer.submit(batch.all_frames()), batch)
+        self._in_flight.append(_InFlight(self._writer.submit(batch.all_frames()), batch))
 
     def _collect(self, wait_s: float) -> bool:
-        """Take the result of the write in flight if it ends within wait_s; True if
-        nothing is in flight any more."""
-        in_flight = self._in_flight
-        if in_flight is None:
-            return True
-        try:
-            written = in_flight.future.result(timeout=wait_s)
-        except FutureTimeout:
-            return False
-        except WriteAbandonedError:
-            self._in_flight = None
-            return True
-        self._in_flight = None
-        self._written.update(in_flight.batch.ends)
-        self._progress.stored(in_flight.batch.frames, written)
+        """Take the results of the writes in flight that end within wait_s, oldest
+        first; True if nothing is in flight any more.
+
+        A batch's offsets become committable only with those of every batch read
+        before it: a later batch stored first waits for the earlier one.
+        """
+        deadline = time.monotonic() + wait_s
+        while self._in_flight:
+            oldest = self._in_flight[0]
+            try:
+                written = oldest.future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                return False
+            except WriteAbandonedError:
+                # nothing after it may be committed either; the group reads it all again
+                self._in_flight.clear()
+                return True
+            self._in_flight.popleft()
+            self._written.update(oldest.batch.ends)
+            self._progress.stored(oldest.batch.frames, written)
         return True
 
     def _commit_written(self) -> None:
@@ -289,12 +311,12 @@ class Ingestor:
         gone = set(partitions)
         failing = self._writer.unavailable_since is not None
         if not self._collect(wait_s=0 if failing else self._settings.revoke_wait_s):
-            assert self._in_flight is not None
-            ends = self._in_flight.batch.ends
-            for partition in gone & ends.keys():
-                del ends[partition]  # its write may still land; its commit must not
+            for in_flight in self._in_flight:
+                ends = in_flight.batch.ends
+                for partition in gone & ends.keys():
+                    del ends[partition]  # its write may still land; its commit must not
             log.warning(
-                "ingest: the store has not taken the batch in flight; leaving %d revoked"
+                "ingest: the store has not taken the batches in flight; leaving %d revoked"
                 " partition(s) to their next owner",
                 len(gone),
             )
@@ -326,11 +348,11 @@ class Ingestor:
         if self._collect(wait_s=max(0.0, deadline - time.monotonic())) and self._filling:
             self._submit()
             self._collect(wait_s=max(0.0, deadline - time.monotonic()))
-        if self._in_flight is not None:
+        if self._in_flight:
             self._writer.abandon()
             log.warning(
                 "ingest: stopped with %d frame(s) not stored; the group reads them again",
-                self._in_flight.batch.frames + len(self._filling),
+                sum(in_flight.batch.frames for in_flight in self._in_flight) + len(self._filling),
             )
         self._commit_written()
         log.info("ingest: stopped; %d frames stored in all", self._progress.total_frames)

@@ -1,8 +1,9 @@
-"""The store side of ingestion: one batch at a time on a thread of its own.
+"""The store side of ingestion: batches written on threads of their own.
 
 Converting frames to samples, encoding and the HTTP round trip run here while
-the consumer thread polls and decodes the next batch; the server's share of a
-write (most of its cost) then overlaps with the consumer's work. A failed write
+the consumer thread polls and decodes the next batch; with two writers, one
+batch is converted and encoded while the server takes the other, so the
+server's share of a write (most of its cost) overlaps with ours. A failed write
 is retried with exponential backoff and jitter until it succeeds or is
 abandoned (shutdown); `unavailable_since` tells the consumer thread that the
 store is failing, so it pauses its partitions instead of reading on.
@@ -31,14 +32,17 @@ class WriteAbandonedError(Exception):
 
 
 class StoreWriter:
-    def __init__(self, store: TimeSeriesStore, retry_initial_s: float, retry_max_s: float) -> None:
+    def __init__(
+        self, store: TimeSeriesStore, retry_initial_s: float, retry_max_s: float, writers: int = 1
+    ) -> None:
         self._store = store
         self._retry_initial_s = retry_initial_s
         self._retry_max_s = retry_max_s
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-write")
+        self._pool = ThreadPoolExecutor(writers, thread_name_prefix="ingest-write")
         self._abandon = threading.Event()
         self.unavailable_since: float | None = None
-        """monotonic() of the first failure of the write in flight; None while writes succeed."""
+        """monotonic() of the first failure since the store last took a write; None while
+        writes succeed."""
 
     def submit(self, frames: Sequence[TelemetryFrame]) -> Future[int]:
         """Write the frames' samples; the future's result is how many were written."""

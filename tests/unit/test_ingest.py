@@ -119,7 +119,15 @@ def test_while_the_store_fails_nothing_is_committed_reads_stop_and_the_rest_foll
     store: SwitchableStore,
 ) -> None:
     bus = InProcessBus(partitions=2)
-    loop = Loop(bus, store, max_batch=10, max_wait_s=0.02, retry_initial_s=0.01, retry_max_s=0.05)
+    loop = Loop(
+        bus,
+        store,
+        max_batch=10,
+        max_wait_s=0.02,
+        max_in_flight=2,
+        retry_initial_s=0.01,
+        retry_max_s=0.05,
+    )
     try:
         send(bus, frames("SAT-001", 20))
         wait_for(lambda: bus.lag(GROUP, TOPIC) == 0)
@@ -140,9 +148,51 @@ def test_while_the_store_fails_nothing_is_committed_reads_stop_and_the_rest_foll
         loop.close()
 
     assert lag_while_down == 200
-    assert unread >= 200 - 2 * 10 - 2  # at most a batch in flight, one filled, one per partition
+    # at most two batches in flight, one filled, and a message per partition past that
+    assert unread >= 200 - 3 * 10 - 2
     assert resumed
     assert stored(store, "SAT-001") == dict.fromkeys(METRICS, 220)
+
+
+class HeldStore(SqliteTimeSeriesStore):
+    """The SQLite store holding back every write of one satellite's samples until
+    `release` is set."""
+
+    def __init__(self, path: Path, held_satellite: str) -> None:
+        super().__init__(path)
+        self.held_satellite = held_satellite
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    def write(self, batch: SampleBatch) -> int:
+        if any(key.satellite_id == self.held_satellite for key in batch.series):
+            self.holding.set()
+            assert self.release.wait(10)
+        return super().write(batch)
+
+
+def test_a_batch_stored_before_the_one_read_before_it_is_committed_only_after_it(
+    tmp_path: Path,
+) -> None:
+    store = HeldStore(tmp_path / "tsdb.sqlite", held_satellite="SAT-001")
+    bus = InProcessBus(partitions=1)
+    loop = Loop(bus, store, max_batch=10, max_wait_s=0.02, max_in_flight=2)
+    try:
+        send(bus, frames("SAT-001", 10))
+        wait_for(store.holding.is_set)
+        send(bus, frames("SAT-002", 10))
+        wait_for(lambda: stored(store, "SAT-002") == dict.fromkeys(METRICS, 10))
+        time.sleep(0.1)  # several loop steps: a wrong commit would have happened by now
+        lag_while_held = bus.lag(GROUP, TOPIC)
+        store.release.set()
+        wait_for(lambda: bus.lag(GROUP, TOPIC) == 0)
+    finally:
+        store.release.set()
+        loop.close()
+
+    assert lag_while_held == 20  # the second batch's offsets would also cover the first's
+    assert stored(store, "SAT-001") == dict.fromkeys(METRICS, 10)
+    store.close()
 
 
 def test_stop_writes_and_commits_the_batch_being_filled(store: SwitchableStore) -> None:
