@@ -70,6 +70,10 @@ class IngestSettings:
     report_every_s: float = 30.0
     """Interval of the progress line in the log and of the lag gauges."""
 
+    def __post_init__(self) -> None:
+        if self.max_in_flight < 1:
+            raise ValueError(f"max_in_flight must be at least 1, got {self.max_in_flight}")
+
 
 @dataclass(slots=True)
 class _Batch:
@@ -118,8 +122,6 @@ class Ingestor:
         self._dead_letters = dead_letters
         self._dead_letter_topic = dead_letter_topic
         self._settings = settings or IngestSettings()
-        if (in_flight := self._settings.max_in_flight) < 1:
-            raise ValueError(f"max_in_flight must be at least 1, got {in_flight}")
         self._writer = StoreWriter(
             store,
             self._settings.retry_initial_s,

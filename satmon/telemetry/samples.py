@@ -128,14 +128,16 @@ def frames_to_samples(frames: Iterable[TelemetryFrame]) -> SampleBatch:
                 if pairs:
                     series[key] = SeriesPoints([t for t, _ in pairs], [v for _, v in pairs])
             else:
+                # own lists per series: a batch's lists are extended in place
                 series[key] = SeriesPoints(list(satellite_timestamps), list(values))
     return batch
 
 
 def _channel_columns(frames: list[TelemetryFrame]) -> list[tuple[tuple[Any, ...], bool]]:
-    """Per channel, its values in frame order (flags and counters as floats), and whether
-    it may be null. A section struct becomes a tuple in one C call, and zip transposes
-    the tuples; reading each channel of each frame by attribute took twice as long."""
+    """Per channel, its values in frame order (flags and counters as floats, nulls kept),
+    and whether it may be null. A section struct becomes a tuple in one C call and zip
+    transposes the tuples: the conversion takes 32 ms per 10,000 frames this way, 36-38 ms
+    with a dotted attribute read per channel and frame."""
     by_section = {
         section: list(zip(*map(astuple, map(attrgetter(section), frames)), strict=True))
         for section in _SECTIONS
@@ -143,7 +145,13 @@ def _channel_columns(frames: list[TelemetryFrame]) -> list[tuple[tuple[Any, ...]
     columns: list[tuple[tuple[Any, ...], bool]] = []
     for section, position, convert, optional in _COLUMNS:
         column = by_section[section][position]
-        columns.append((tuple(map(float, column)) if convert else column, optional))
+        if convert:
+            column = (
+                tuple(None if v is None else float(v) for v in column)
+                if optional
+                else tuple(map(float, column))
+            )
+        columns.append((column, optional))
     return columns
 
 
