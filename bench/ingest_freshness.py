@@ -40,8 +40,10 @@ def freshness(satellites: int, rate: int, seconds: float) -> dict[str, Any]:
         prober = threading.Thread(target=_probe, args=(probes, sent, seen, stop), daemon=True)
         producer = bus.producer()
         prober.start()
-        # New series become queryable only after ~10 s on this server (its index);
-        # warm up until every probe series is, then measure.
+        # The probe repeats one query, which sees a new series only once
+        # VictoriaMetrics refreshes its cache of matching series (~10 s here; see
+        # ingest_harness.wait_queryable): warm up until every probe series is seen,
+        # then measure samples of series that exist.
         warm_until: float | None = None
         began = time.perf_counter()
         ticks = 0
@@ -98,7 +100,7 @@ def store_floor(samples: int = 20) -> dict[str, float]:
             {**warm, "values": [0.0], "timestamps": [int(time.time() * 1000) - 60_000]}
         ),
     )
-    while not _exported(client, selector):  # a new series takes ~10 s to be searchable
+    while not _exported(client, selector):  # a repeated query sees a new series after ~10 s
         time.sleep(0.1)
     delays = []
     for i in range(samples):

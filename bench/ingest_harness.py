@@ -10,6 +10,7 @@ the machine's busy fraction; the progress bar.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import signal
@@ -98,6 +99,26 @@ def vm_query(query: str, at: float) -> float:
     response.raise_for_status()
     result = orjson.loads(response.content)["data"]["result"]
     return float(result[0]["value"][1]) if result else 0.0
+
+
+def wait_queryable(prefix: str, at: float, expected: int) -> None:
+    """Until a query at `at` counts `expected` series of the run's satellites.
+
+    VictoriaMetrics answers a repeated query from its cache of which series match
+    the filters, and it refreshes that cache for series registered since only after
+    several seconds (about 10 s here, measured on 1,000,000 frames: a probe that
+    repeated one query waited 9 s for the last 6 series, one that varied it saw them
+    1.6 s after the last write). So each probe carries a no-op matcher of its own and
+    asks the index afresh, as a new dashboard query would.
+    """
+    for probe in itertools.count():
+        selector = (
+            f'{{__name__=~"satellite_.+",satellite_id=~"{prefix}-.+",'
+            f'satellite_id!="probe-{probe}"}}'
+        )
+        if vm_query(f"count(last_over_time({selector}[1s]))", at) >= expected:
+            return
+        time.sleep(0.05)
 
 
 def stored_points(prefix: str, start: datetime, end: datetime) -> int:

@@ -40,7 +40,7 @@ from ingest_harness import (
     renamed,
     service_pid,
     stored_points,
-    vm_query,
+    wait_queryable,
 )
 
 from satmon.bus.kafka import KafkaBus
@@ -115,7 +115,6 @@ class Bench:
         consumer_cpu0 = cpu_seconds(consumer.process.pid)
         machine = busy_fraction()
         load_before = load()
-        last = f'{{__name__=~"satellite_.+",satellite_id=~"{self.prefix}-.+"}}'
         with progress() as bar:
             task = bar.add_task("satmon consume", total=self.frames)
             while (lag := self.bus.lag(group, self.topic)) > 0:
@@ -123,8 +122,7 @@ class Bench:
                 time.sleep(0.25)
             bar.update(task, completed=self.frames)
         at = self.end.timestamp() - 0.5  # the last tick's samples, and only those
-        while vm_query(f"count(last_over_time({last}[1s]))", at) < self.last_tick_samples:
-            time.sleep(0.05)
+        wait_queryable(self.prefix, at, self.last_tick_samples)
         elapsed = time.perf_counter() - consumer.assigned_at
         busy = machine()
         cpu = {name: cpu_seconds(pid) - cpu0[name] for name, pid in pids.items() if pid}
@@ -218,9 +216,7 @@ class Bench:
         for parts in bodies:
             list(pool.map(lambda body: client.post("/api/v1/import", content=body), parts))
         at = self.end.timestamp() - 0.5
-        selector = f'{{__name__=~"satellite_.+",satellite_id=~"{prefix}-.+"}}'
-        while vm_query(f"count(last_over_time({selector}[1s]))", at) < self.last_tick_samples:
-            time.sleep(0.05)
+        wait_queryable(prefix, at, self.last_tick_samples)
         elapsed = time.perf_counter() - began
         pool.shutdown()
         client.close()
