@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
@@ -38,8 +39,12 @@ class Sample(NamedTuple):
 
 @dataclass(slots=True)
 class SeriesPoints:
-    timestamps_ms: list[int] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
+    """One series' samples. Read-only once in a batch from `frames_to_samples`: the
+    series of one satellite share a single timestamps tuple there, which lets an
+    encoder write those timestamps once per satellite."""
+
+    timestamps_ms: Sequence[int] = field(default_factory=list)
+    values: Sequence[float] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -54,24 +59,21 @@ class SampleBatch:
     def add(self, key: SeriesKey, timestamp_ms: int, value: float) -> None:
         points = self.series.get(key)
         if points is None:
-            points = self.series[key] = SeriesPoints()
-        points.timestamps_ms.append(timestamp_ms)
-        points.values.append(value)
+            self.series[key] = SeriesPoints([timestamp_ms], [value])
+            return
+        timestamps, values = points.timestamps_ms, points.values
+        if not isinstance(timestamps, list) or not isinstance(values, list):
+            # a shared tuple from frames_to_samples: this series gets lists of its own
+            timestamps, values = list(timestamps), list(values)
+            points.timestamps_ms, points.values = timestamps, values
+        timestamps.append(timestamp_ms)
+        values.append(value)
 
     def samples(self) -> Iterator[Sample]:
         for key, points in self.series.items():
             labels = key.labels
             for ts, value in zip(points.timestamps_ms, points.values, strict=True):
                 yield Sample(key.metric, labels, ts, value)
-
-    def extend(self, other: SampleBatch) -> None:
-        for key, points in other.series.items():
-            mine = self.series.get(key)
-            if mine is None:
-                self.series[key] = SeriesPoints(list(points.timestamps_ms), list(points.values))
-            else:
-                mine.timestamps_ms.extend(points.timestamps_ms)
-                mine.values.extend(points.values)
 
 
 # Per sampled channel: its section, its field's position in the section's struct, and
@@ -104,7 +106,7 @@ def frames_to_samples(frames: Iterable[TelemetryFrame]) -> SampleBatch:
     if not frames:
         return SampleBatch()
     columns = _channel_columns(frames)
-    timestamps = [frame.timestamp_ms for frame in frames]
+    timestamps = _timestamps_ms(frames)
     rows_of: dict[str, list[int]] = {}
     for row, frame in enumerate(frames):
         rows = rows_of.get(frame.satellite_id)
@@ -128,8 +130,7 @@ def frames_to_samples(frames: Iterable[TelemetryFrame]) -> SampleBatch:
                 if pairs:
                     series[key] = SeriesPoints([t for t, _ in pairs], [v for _, v in pairs])
             else:
-                # own lists per series: a batch's lists are extended in place
-                series[key] = SeriesPoints(list(satellite_timestamps), list(values))
+                series[key] = SeriesPoints(satellite_timestamps, values)
     return batch
 
 
@@ -153,6 +154,19 @@ def _channel_columns(frames: list[TelemetryFrame]) -> list[tuple[tuple[Any, ...]
             )
         columns.append((column, optional))
     return columns
+
+
+def _timestamps_ms(frames: list[TelemetryFrame]) -> list[int]:
+    """Each frame's timestamp_ms, converted once per distinct time: a batch holds a fleet's
+    frames of a few instants, and the conversion costs six times the lookup."""
+    converted: dict[datetime, int] = {}
+    found = []
+    for frame in frames:
+        timestamp_ms = converted.get(frame.timestamp)
+        if timestamp_ms is None:
+            timestamp_ms = converted[frame.timestamp] = frame.timestamp_ms
+        found.append(timestamp_ms)
+    return found
 
 
 def _single(row: int) -> Callable[[Sequence[Any]], tuple[Any, ...]]:

@@ -132,10 +132,11 @@ class VictoriaMetricsStore:
     # --- writes ---------------------------------------------------------------------
 
     def write(self, batch: SampleBatch) -> int:
-        items = [(key, points) for key, points in batch.series.items() if points.values]
-        if not items:
+        items = list(batch.series.items())
+        total = sum(len(points.values) for _, points in items)
+        if not total:
             return 0
-        parts = _split(items, self._write_concurrency) if len(batch) > self._split_samples else []
+        parts = _split(items, total, self._write_concurrency) if total > self._split_samples else []
         if len(parts) < 2:
             return self._import(items)
         futures = [self._writers.submit(self._import, part) for part in parts]
@@ -311,9 +312,8 @@ class VictoriaMetricsStore:
         self._api.close()
 
 
-def _split(items: Items, parts: int) -> list[Items]:
-    """Consecutive runs of series with about equal sample counts."""
-    total = sum(len(points.values) for _, points in items)
+def _split(items: Items, total: int, parts: int) -> list[Items]:
+    """Consecutive runs of series with about equal sample counts (`total` in all)."""
     target = math.ceil(total / parts)
     runs: list[Items] = [[]]
     filled = 0

@@ -8,7 +8,9 @@ label dict; the JSON array it returns becomes lines by one replace of the
 separator `},{"metric"` (inside a JSON string a quote is escaped, so that
 sequence only occurs between elements). On this machine that encodes 4 M
 samples/s at 5 samples per series and 7 M at 20, against 2 M and 5 M for one
-orjson call per array joined per series.
+orjson call per array joined per series. Series that share one timestamps
+object (a satellite's channels, from `frames_to_samples`) get it written once
+and inserted as an `orjson.Fragment` in each of their lines.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class ImportEncoder:
         if len(self._labels) > _MAX_CACHED_LABELS:
             self._labels = {}
         labels = self._labels
+        # id() of a timestamps object -> its JSON; the objects live as long as `items`
+        shared: dict[int, orjson.Fragment] = {}
         documents: list[dict[str, Any]] = []
         count = 0
         for key, points in items:
@@ -55,37 +59,41 @@ class ImportEncoder:
             metric = labels.get(key)
             if metric is None:
                 metric = labels[key] = {"__name__": key.metric, **key.labels}
-            documents.append({"metric": metric, "values": values, "timestamps": timestamps})
+            written = shared.get(id(timestamps))
+            if written is None:
+                written = shared[id(timestamps)] = orjson.Fragment(orjson.dumps(timestamps))
+            documents.append({"metric": metric, "values": values, "timestamps": written})
             count += len(values)
         text = orjson.dumps(documents)
         if b"null" in text:  # rare: take the slow path
-            count = _drop_non_finite(documents)
+            documents, count = _finite_documents(items, labels)
             text = orjson.dumps(documents)
         if not documents:
             return b"", 0
         return text[1:-1].replace(b'},{"metric"', b'}\n{"metric"') + b"\n", count
 
 
-def _drop_non_finite(documents: list[dict[str, Any]]) -> int:
-    """Filter the documents' samples in place; return how many are left."""
-    kept: list[dict[str, Any]] = []
+def _finite_documents(
+    items: Items, labels: dict[SeriesKey, dict[str, str]]
+) -> tuple[list[dict[str, Any]], int]:
+    """The documents without NaN and infinite samples, and how many samples are left."""
+    documents: list[dict[str, Any]] = []
     count = 0
-    for document in documents:
+    for key, points in items:
         pairs = [
             (t, v)
-            for t, v in zip(document["timestamps"], document["values"], strict=True)
+            for t, v in zip(points.timestamps_ms, points.values, strict=True)
             if math.isfinite(v)
         ]
-        if dropped := len(document["values"]) - len(pairs):
-            log.warning("%s: left out %d NaN or infinite samples", document["metric"], dropped)
+        if dropped := len(points.values) - len(pairs):
+            log.warning("%s: left out %d NaN or infinite samples", key, dropped)
         if pairs:
-            kept.append(
+            documents.append(
                 {
-                    "metric": document["metric"],
+                    "metric": labels[key],
                     "values": [v for _, v in pairs],
                     "timestamps": [t for t, _ in pairs],
                 }
             )
             count += len(pairs)
-    documents[:] = kept
-    return count
+    return documents, count

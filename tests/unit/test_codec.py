@@ -117,7 +117,7 @@ def test_samples_cover_every_channel_with_booleans_as_numbers():
     assert len(batch.series) == len(CHANNELS)
     assert len(batch) == 2 * len(CHANNELS)
     thruster = next(p for k, p in batch.series.items() if k.metric == "satellite_thruster_active")
-    assert thruster.values == [0.0, 1.0]
+    assert list(thruster.values) == [0.0, 1.0]
     altitude_key = next(k for k in batch.series if k.metric == "satellite_altitude")
     assert altitude_key.subsystem == "aocs"
     assert altitude_key.labels == {"satellite_id": "SAT-001", "subsystem": "aocs"}
