@@ -28,6 +28,7 @@ from satmon.models.repository import MAX_BATCH_SIZE
 from satmon.serving.base import ModelInfo, Prediction, WindowInput
 from satmon.serving.packing import pad_stack, width
 from satmon.serving.runtime import Output, to_prediction
+from satmon.serving.triton_http import Tensor, TritonHttpInference, bytes_tensor
 
 OUTPUTS = ("FORECAST", "LOWER", "UPPER", "CHANNEL_SCORES")
 T = TypeVar("T")
@@ -69,6 +70,10 @@ class TritonModelServer:
         else:
             import tritonclient.http as client_module  # type: ignore[import-untyped]  # noqa: PLC0415
         self._module: Any = client_module
+        # Inference over HTTP skips tritonclient: see satmon.serving.triton_http.
+        self._http = (
+            TritonHttpInference(self._address, timeout_s) if self.protocol == "http" else None
+        )
         # The HTTP client runs on gevent, whose sockets belong to one thread: each
         # calling thread gets its own client. The gRPC client is thread-safe.
         self._local = threading.local()
@@ -157,6 +162,8 @@ class TritonModelServer:
             self._pool.shutdown(wait=True)
         if self.protocol == "grpc":
             self._grpc.close()
+        if self._http is not None:
+            self._http.close()
         with self._lock:
             for client in self._http_clients:
                 client.close()
@@ -170,24 +177,36 @@ class TritonModelServer:
             return []
         values = pad_stack([np.asarray(w.values, dtype=np.float64) for w in windows])
         k = len(windows)
-        m = self._module
-        subsystem = m.InferInput("SUBSYSTEM", [k, 1], "BYTES")
-        subsystem.set_data_from_numpy(
-            np.array([[w.subsystem.encode()] for w in windows], dtype=object)
-        )
-        data = m.InferInput("WINDOW", list(values.shape), "FP64")
-        data.set_data_from_numpy(values)
-        horizon = m.InferInput("HORIZON", [k, 1], "INT32")
-        horizon.set_data_from_numpy(np.array([[w.horizon] for w in windows], dtype=np.int32))
-        outputs = [m.InferRequestedOutput(name) for name in OUTPUTS]
-        kwargs: dict[str, Any] = {"outputs": outputs}
-        if self.protocol == "grpc":
-            kwargs["client_timeout"] = self._timeout_s
-        result = self._call(
-            lambda: self._client.infer(model_name, [subsystem, data, horizon], **kwargs),
-            model_name,
-        )
-        forecast, lower, upper, scores = (result.as_numpy(name) for name in OUTPUTS)
+        subsystems = [w.subsystem.encode() for w in windows]
+        horizons = np.array([[w.horizon] for w in windows], dtype=np.int32)
+        if self._http is not None:
+            http = self._http
+            tensors = [
+                bytes_tensor("SUBSYSTEM", subsystems, (k, 1)),
+                Tensor("WINDOW", "FP64", values.shape, values.tobytes()),
+                Tensor("HORIZON", "INT32", (k, 1), horizons.tobytes()),
+            ]
+            found = self._call(lambda: http.infer(model_name, tensors, OUTPUTS), model_name)
+            forecast, lower, upper, scores = (found[name] for name in OUTPUTS)
+        else:
+            m = self._module
+            subsystem = m.InferInput("SUBSYSTEM", [k, 1], "BYTES")
+            subsystem.set_data_from_numpy(np.array([[s] for s in subsystems], dtype=object))
+            data = m.InferInput("WINDOW", list(values.shape), "FP64")
+            data.set_data_from_numpy(values)
+            horizon = m.InferInput("HORIZON", [k, 1], "INT32")
+            horizon.set_data_from_numpy(horizons)
+            outputs = [m.InferRequestedOutput(name) for name in OUTPUTS]
+            result = self._call(
+                lambda: self._grpc.infer(
+                    model_name,
+                    [subsystem, data, horizon],
+                    outputs=outputs,
+                    client_timeout=self._timeout_s,
+                ),
+                model_name,
+            )
+            forecast, lower, upper, scores = (result.as_numpy(name) for name in OUTPUTS)
         predictions = []
         for j, window in enumerate(windows):
             t = width(scores[j])

@@ -11,6 +11,7 @@ with several windows sends those of one length as one request, padded.
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import threading
 from pathlib import Path
@@ -19,13 +20,14 @@ import httpx
 import numpy as np
 import pytest
 
-from satmon.errors import NotFoundError, ServiceUnavailableError
+from satmon.errors import InvalidRequestError, NotFoundError, ServiceUnavailableError
 from satmon.models.artifact import MODEL_NAMES, latest_version_dir
 from satmon.models.data import simulate
 from satmon.models.repository import REPOSITORY
 from satmon.serving.base import WindowInput
 from satmon.serving.runtime import OnnxModel
 from satmon.serving.triton import TritonModelServer
+from satmon.serving.triton_http import Tensor, TritonHttpInference, bytes_tensor
 
 pytestmark = pytest.mark.integration
 
@@ -114,18 +116,49 @@ def test_every_model_matches_the_in_process_runner(
         server.close()
 
 
-def test_an_unknown_model_is_not_found_and_a_dead_server_is_unavailable(triton: str) -> None:
-    server = TritonModelServer(GRPC)
+@pytest.mark.parametrize("url", [GRPC, HTTP])
+def test_an_unknown_model_is_not_found_a_bad_window_is_refused_and_a_dead_server_is_unavailable(
+    triton: str, url: str
+) -> None:
+    one_channel = [WindowInput("eps", ("a",), np.zeros((20, 1)), 10)]
+    server = TritonModelServer(url)
     try:
         with pytest.raises(NotFoundError):
-            server.predict("no_such_model", [WindowInput("eps", ("a",), np.zeros((20, 1)), 10)])
+            server.predict("no_such_model", one_channel)
+        with pytest.raises(InvalidRequestError):  # the eps model reads five channels
+            server.predict(MODEL_NAMES[0], one_channel)
     finally:
         server.close()
-    dead = TritonModelServer("127.0.0.1:1", timeout_s=1.0, retries=1)
+    dead_url = "127.0.0.1:1" if url == GRPC else "http://127.0.0.1:1"
+    dead = TritonModelServer(dead_url, timeout_s=1.0, retries=1, backoff_s=0.01)
     with pytest.raises(ServiceUnavailableError) as raised:
         dead.check_ready()
     assert raised.value.service == "triton"
+    with pytest.raises(ServiceUnavailableError):
+        dead.predict(MODEL_NAMES[0], one_channel)
     dead.close()
+
+
+def test_http_inference_sends_again_on_a_new_connection_when_the_kept_one_was_closed(
+    triton: str, windows: list[WindowInput]
+) -> None:
+    """A kept-alive connection the server closed meanwhile costs a resend, not an error."""
+    inference = TritonHttpInference(HTTP.removeprefix("http://"), timeout_s=10.0)
+    tensors = [
+        bytes_tensor("SUBSYSTEM", [windows[0].subsystem.encode()], (1, 1)),
+        Tensor("WINDOW", "FP64", (1, *windows[0].values.shape), windows[0].values.tobytes()),
+        Tensor("HORIZON", "INT32", (1, 1), np.int32(windows[0].horizon).tobytes()),
+    ]
+    try:
+        first = inference.infer(MODEL_NAMES[0], tensors, ["FORECAST"])
+        kept = inference._connection()
+        kept.socket.shutdown(socket.SHUT_RDWR)  # as if the server had closed it
+        again = inference.infer(MODEL_NAMES[0], tensors, ["FORECAST"])
+        assert inference._connection() is not kept
+        np.testing.assert_array_equal(again["FORECAST"], first["FORECAST"])
+        assert first["FORECAST"].shape == (1, windows[0].horizon, len(windows[0].channels))
+    finally:
+        inference.close()
 
 
 def _counts(model: str) -> tuple[float, float]:
