@@ -28,9 +28,16 @@ def pad_stack(arrays: Sequence[FloatArray]) -> FloatArray:
 
 def unpad_columns(window: FloatArray) -> FloatArray:
     """A window without the all-NaN columns at its right (the padding)."""
-    present = np.flatnonzero(~np.isnan(window).all(axis=0))
-    width = int(present[-1]) + 1 if len(present) else 0
-    return window[:, :width]
+    return window[:, : column_widths(window[np.newaxis])[0]]
+
+
+def column_widths(windows: FloatArray) -> list[int]:
+    """Per window of a padded (k, steps, C) array, its own channel count: up to its last
+    column that is not all NaN; one pass over the k windows."""
+    present = ~np.isnan(windows).all(axis=1)  # (k, C)
+    last_from_right = np.argmax(present[:, ::-1], axis=1)
+    widths = np.where(present.any(axis=1), windows.shape[2] - last_from_right, 0)
+    return [int(w) for w in widths]
 
 
 def width(scores: FloatArray) -> int:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from satmon.serving.base import FloatArray
-from satmon.serving.packing import pad_stack, unpad_columns
+from satmon.serving.packing import column_widths, pad_stack
 from satmon.serving.runtime import ModelRunner, Output
 
 Window = tuple[str, FloatArray, int]
@@ -49,21 +49,31 @@ class TritonPythonModel:
             except Exception as exc:  # answered as this request's error
                 parsed.append(exc)
         outputs = self._run(parsed)
+        # The outputs of the whole execution padded at once, then each request's rows
+        # (a view): one pad_stack per output instead of one per output and request.
+        answered = [o for i in sorted(outputs) for o in outputs[i]]
+        stacked = (
+            [
+                pad_stack([o.forecast for o in answered]),
+                pad_stack([o.lower for o in answered]),
+                pad_stack([o.upper for o in answered]),
+                pad_stack([o.channel_scores for o in answered]),
+            ]
+            if answered
+            else []
+        )
         responses = []
+        row = 0
         for i, item in enumerate(parsed):
             if isinstance(item, Exception):
                 error = pb_utils.TritonError(f"{type(item).__name__}: {item}")
                 responses.append(pb_utils.InferenceResponse(output_tensors=[], error=error))
                 continue
-            outs = outputs[i]
-            arrays = (
-                [o.forecast for o in outs],
-                [o.lower for o in outs],
-                [o.upper for o in outs],
-                [o.channel_scores for o in outs],
-            )
+            rows = slice(row, row + len(outputs[i]))
+            row = rows.stop
             tensors = [
-                pb_utils.Tensor(name, pad_stack(a)) for name, a in zip(OUTPUTS, arrays, strict=True)
+                pb_utils.Tensor(name, array[rows])
+                for name, array in zip(OUTPUTS, stacked, strict=True)
             ]
             responses.append(pb_utils.InferenceResponse(output_tensors=tensors))
         return responses
@@ -104,11 +114,10 @@ def _parse(pb_utils: Any, request: Any) -> list[Window]:
             f"expected WINDOW [k, steps, channels] with k SUBSYSTEM and HORIZON values, got "
             f"{list(windows.shape)}, {len(subsystems)} and {len(horizons)}"
         )
+    windows = np.asarray(windows, dtype=np.float64)
     return [
-        (
-            s.decode() if isinstance(s, bytes) else str(s),
-            unpad_columns(np.asarray(w, dtype=np.float64)),
-            int(h),
+        (s.decode() if isinstance(s, bytes) else str(s), w[:, :width], int(h))
+        for s, w, width, h in zip(
+            subsystems, windows, column_widths(windows), horizons, strict=True
         )
-        for s, w, h in zip(subsystems, windows, horizons, strict=True)
     ]

@@ -15,7 +15,7 @@ from satmon.models.repository import REPOSITORY
 from satmon.serving.base import WindowInput
 from satmon.serving.factory import open_models
 from satmon.serving.local import InProcessModelServer
-from satmon.serving.packing import pad_stack, unpad_columns, width
+from satmon.serving.packing import column_widths, pad_stack, unpad_columns, width
 from satmon.serving.triton import TritonModelServer, parse_url
 from satmon.telemetry.derived import model_inputs
 from satmon.telemetry.schema import SUBSYSTEMS, model_channels
@@ -148,6 +148,7 @@ def test_windows_of_several_widths_travel_padded_and_come_back_whole() -> None:
     assert packed.shape == (2, 3, 4)
     np.testing.assert_array_equal(unpad_columns(packed[0]), narrow)
     np.testing.assert_array_equal(unpad_columns(packed[1]), wide)
+    assert column_widths(pad_stack([wide, narrow, np.empty((3, 0)), narrow])) == [4, 2, 0, 2]
     scores = pad_stack([np.array([0.2]), np.array([0.1, 0.7, 0.3])])
     assert [width(row) for row in scores] == [1, 3]
 
