@@ -1,4 +1,5 @@
-"""The Triton adapter of the serving port: tritonclient over gRPC or HTTP.
+"""The Triton adapter of the serving port: tritonclient over gRPC; over HTTP, our own
+inference client (`satmon.serving.triton_http`) and tritonclient for the rest.
 
 TRITON_SERVER_URL is `host:port` of Triton's gRPC endpoint (the seed's form, e.g.
 127.0.0.1:8501), or a URL whose scheme picks the protocol: `grpc://host:port`

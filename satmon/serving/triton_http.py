@@ -4,10 +4,10 @@ The request is the KServe v2 inference protocol with Triton's binary tensor
 extension: a JSON header naming the inputs (shape, datatype, byte size) and the
 outputs wanted as binary, then the raw bytes of each input;
 `Inference-Header-Content-Length` says where the JSON ends, and the answer is
-laid out the same way. tritonclient's HTTP client (geventhttpclient) spent
-0.46 ms of CPU per four-window request here and this one 0.13 ms, on the same
-two cores that serve (docs/models.md, Serving throughput), so inference goes
-through it; listing models and health checks stay on tritonclient.
+laid out the same way. With tritonclient's HTTP client (geventhttpclient) the
+adapter spent 0.46 ms of CPU per four-window request, with this one 0.21-0.23 ms,
+on the same two cores that serve (docs/models.md, Serving throughput), so
+inference goes through it; listing models and health checks stay on tritonclient.
 
 A connection kept alive between requests may have been closed by the server in
 the meantime: a request that fails on a reused connection before any answer
