@@ -78,17 +78,23 @@ def main() -> None:
     )
     parser.add_argument("--ways", nargs="+", default=[w.name for w in WAYS])
     parser.add_argument(
+        "--triton-url",
+        default=SERVICES["TRITON_SERVER_URL"],
+        help="Triton as the workers reach it (default: real mode's, HTTP; 127.0.0.1:8501 is gRPC)",
+    )
+    parser.add_argument(
         "--concurrency", type=int, default=None, help="threads per worker (default: satmon's)"
     )
     args = parser.parse_args()
 
-    TritonModelServer(SERVICES["TRITON_SERVER_URL"]).check_ready()
+    TritonModelServer(args.triton_url).check_ready()
     tag = uuid.uuid4().hex[:8]
     load_before = load()
     with database() as url:
         env = {
             **os.environ,
             **SERVICES,
+            "TRITON_SERVER_URL": args.triton_url,
             "DATABASE_URL": url,
             "SATMON_TASK_QUEUE": f"bench-{tag}",
             "SATMON_RESULTS_TOPIC": f"bench-results-{tag}",
@@ -210,6 +216,7 @@ def report(runs: list[Run], args: argparse.Namespace, before: str, after: str) -
                     "model": args.model,
                     "backlog": args.backlog,
                     "concurrency": args.concurrency,
+                    "triton_url": args.triton_url,
                 },
                 "runs": [asdict(r) for r in runs],
             },

@@ -40,7 +40,7 @@ SERVICES = {
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092",
     "CELERY_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//",
     "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/1",
-    "TRITON_SERVER_URL": "127.0.0.1:8501",
+    "TRITON_SERVER_URL": "http://127.0.0.1:8500",  # as deploy/native.env
     "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "VICTORIA_METRICS_URL": "http://127.0.0.1:8428",
