@@ -23,6 +23,7 @@ import socket
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import numpy as np
 import orjson
@@ -123,7 +124,7 @@ class TritonHttpInference:
         )
         length = len(header) + sum(len(t.data) for t in inputs)
         head = (
-            f"POST /v2/models/{model}/infer HTTP/1.1\r\n"
+            f"POST /v2/models/{quote(model, safe='')}/infer HTTP/1.1\r\n"
             f"Host: {self._host}:{self._port}\r\n"
             "Content-Type: application/octet-stream\r\n"
             f"Inference-Header-Content-Length: {len(header)}\r\n"
@@ -144,14 +145,17 @@ class TritonHttpInference:
             received += chunk
         head, _, body = received.partition(b"\r\n\r\n")
         status_line, *lines = head.split(b"\r\n")
-        status = int(status_line.split(b" ", 2)[1])
         headers = {}
         for line in lines:
             name, _, value = line.partition(b":")
             headers[name.strip().lower()] = value.strip()
-        if b"content-length" not in headers:
-            raise ConnectionError(f"triton answered HTTP {status} without a Content-Length")
-        length = int(headers[b"content-length"])
+        try:
+            status = int(status_line.split(b" ", 2)[1])
+            length = int(headers[b"content-length"])
+        except (IndexError, KeyError, ValueError) as exc:
+            raise ConnectionError(
+                f"not an HTTP answer with a Content-Length: {head[:200]!r}"
+            ) from exc
         while len(body) < length:
             chunk = connection.socket.recv(max(_READ_SIZE, length - len(body)))
             if not chunk:
