@@ -8,7 +8,10 @@ or `http://host:port` (Triton's HTTP/REST endpoint, e.g. 127.0.0.1:8500).
 A call's windows travel together: one request for up to 64 windows of the same
 length, of any subsystems (`satmon.serving.packing`), so a job's four subsystem
 windows cost one round trip, and Triton's dynamic batcher gathers the requests
-of many workers into one execution. Each request has a timeout; transport failures
+of many workers into one execution. Concurrent calls in one process are merged
+into fewer requests while the requests in flight are busy
+(`satmon.serving.coalesce`); `coalesce=False` sends each call as it comes. Each
+request has a timeout; transport failures
 are retried with a short backoff and then raise ServiceUnavailableError. Models are
 listed from Triton's repository index and readiness is Triton's own health endpoint.
 """
@@ -27,6 +30,7 @@ import numpy as np
 from satmon.errors import InvalidRequestError, NotFoundError, ServiceUnavailableError
 from satmon.models.repository import MAX_BATCH_SIZE
 from satmon.serving.base import ModelInfo, Prediction, WindowInput
+from satmon.serving.coalesce import CallCoalescer
 from satmon.serving.packing import pad_stack, width
 from satmon.serving.runtime import Output, to_prediction
 from satmon.serving.triton_http import Tensor, TritonHttpInference, bytes_tensor
@@ -56,6 +60,8 @@ class TritonModelServer:
         retries: int = 2,
         backoff_s: float = 0.2,
         concurrency: int = 64,
+        coalesce: bool = True,
+        in_flight: int = 4,
     ) -> None:
         self.url = url
         self.protocol, self._address = parse_url(url)
@@ -81,6 +87,9 @@ class TritonModelServer:
         self._http_clients: list[Any] = []
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+        self._coalescer = (
+            CallCoalescer(self._predict_chunk, MAX_BATCH_SIZE, in_flight) if coalesce else None
+        )
         from tritonclient.utils import (  # type: ignore[import-untyped]  # noqa: PLC0415
             InferenceServerException,
         )
@@ -131,6 +140,12 @@ class TritonModelServer:
             for indices in by_length.values()
             for k in range(0, len(indices), MAX_BATCH_SIZE)
         ]
+        if self._coalescer is not None:
+            coalescer = self._coalescer
+            if len(chunks) == 1:
+                return coalescer.call(model_name, inputs)
+            futures = [coalescer.submit(model_name, [inputs[i] for i in c]) for c in chunks]
+            return _in_call_order(len(inputs), chunks, [f.result() for f in futures])
         if len(chunks) <= 1:
             return self._predict_chunk(model_name, inputs)
         with self._lock:
@@ -141,11 +156,7 @@ class TritonModelServer:
             pool.submit(self._predict_chunk, model_name, [inputs[i] for i in chunk])
             for chunk in chunks
         ]
-        found: list[Prediction | None] = [None] * len(inputs)
-        for chunk, future in zip(chunks, futures, strict=True):
-            for i, prediction in zip(chunk, future.result(), strict=True):
-                found[i] = prediction
-        return [p for p in found if p is not None]
+        return _in_call_order(len(inputs), chunks, [f.result() for f in futures])
 
     def check_ready(self) -> None:
         timeout = {"client_timeout": self._timeout_s} if self.protocol == "grpc" else {}
@@ -159,6 +170,8 @@ class TritonModelServer:
             raise ServiceUnavailableError("triton", self.url, "the server is not ready")
 
     def close(self) -> None:
+        if self._coalescer is not None:
+            self._coalescer.close()
         if self._pool is not None:
             self._pool.shutdown(wait=True)
         if self.protocol == "grpc":
@@ -232,6 +245,16 @@ class TritonModelServer:
             if attempt < self._retries:
                 time.sleep(self._backoff_s * 2**attempt)
         raise ServiceUnavailableError("triton", self.url, _reason(failure)) from failure
+
+
+def _in_call_order(
+    count: int, chunks: list[list[int]], answers: list[list[Prediction]]
+) -> list[Prediction]:
+    found: list[Prediction | None] = [None] * count
+    for chunk, predictions in zip(chunks, answers, strict=True):
+        for i, prediction in zip(chunk, predictions, strict=True):
+            found[i] = prediction
+    return [p for p in found if p is not None]
 
 
 def _transient(exc: Exception) -> bool:

@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -161,20 +162,87 @@ def test_http_inference_sends_again_on_a_new_connection_when_the_kept_one_was_cl
         inference.close()
 
 
-def _counts(model: str) -> tuple[float, float]:
+def _counts(model: str) -> tuple[float, float, float]:
+    """Triton's counters of the model: windows inferred, executions, requests."""
     text = httpx.get(METRICS, timeout=10).text
 
     def value(metric: str) -> float:
         pattern = rf'^{metric}{{model="{model}",version="\d+"}} (\S+)$'
         return sum(float(m) for m in re.findall(pattern, text, flags=re.MULTILINE))
 
-    return value("nv_inference_count"), value("nv_inference_exec_count")
+    return (
+        value("nv_inference_count"),
+        value("nv_inference_exec_count"),
+        value("nv_inference_request_success"),
+    )
+
+
+def _in_threads(calls: list[Callable[[], object]]) -> list[object]:
+    """Each call in a thread of its own, all started together; results or exceptions."""
+    outcomes: list[object] = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            outcomes[i] = calls[i]()
+        except Exception as exc:
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes
+
+
+@pytest.mark.parametrize("url", [GRPC, HTTP])
+def test_concurrent_calls_share_requests_and_each_gets_its_own_answers(
+    triton: str, windows: list[WindowInput], url: str
+) -> None:
+    name = "vae_timeseries"
+    same_length = [w for w in windows if len(w.values) == 20]
+    jobs = [[same_length[(i + k) % len(same_length)] for k in range(4)] for i in range(24)]
+    server = TritonModelServer(url, in_flight=2)
+    try:
+        alone = [server.predict(name, job) for job in jobs]  # one after another: one each
+        windows_before, _, requests_before = _counts(name)
+        together = _in_threads([lambda job=job: server.predict(name, job) for job in jobs])
+        windows_after, _, requests_after = _counts(name)
+    finally:
+        server.close()
+    assert windows_after - windows_before == 4 * len(jobs)
+    assert requests_after - requests_before < len(jobs), "no call shared a request"
+    for got, want in zip(together, alone, strict=True):
+        assert isinstance(got, list), got
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_allclose(g.forecast, w.forecast, rtol=0, atol=1e-5)
+            assert abs(g.anomaly_score - w.anomaly_score) <= 1e-5
+
+
+def test_a_refused_window_among_concurrent_calls_fails_only_its_own_call(
+    triton: str, windows: list[WindowInput]
+) -> None:
+    name = MODEL_NAMES[0]
+    one_channel = WindowInput("eps", ("a",), np.zeros((20, 1)), 10)
+    good = [w for w in windows if len(w.values) == 20][:4]
+    calls = [[good[i % 4]] for i in range(12)]
+    calls.insert(5, [one_channel])
+    server = TritonModelServer(HTTP, in_flight=1)
+    try:
+        outcomes = _in_threads([lambda call=call: server.predict(name, call) for call in calls])
+    finally:
+        server.close()
+    assert isinstance(outcomes[5], InvalidRequestError), outcomes[5]
+    answered = [o for i, o in enumerate(outcomes) if i != 5]
+    assert all(isinstance(o, list) and len(o) == 1 for o in answered), answered
 
 
 def test_concurrent_requests_are_batched(triton: str, windows: list[WindowInput]) -> None:
     name = "lstm_timeseries"
-    inferences_before, executions_before = _counts(name)
-    server = TritonModelServer(GRPC)
+    inferences_before, executions_before, _ = _counts(name)
+    server = TritonModelServer(GRPC, coalesce=False)  # Triton's batcher, not the client
     requests = [windows[i % (len(windows) - 1)] for i in range(64)]
     errors: list[BaseException] = []
 
@@ -192,7 +260,7 @@ def test_concurrent_requests_are_batched(triton: str, windows: list[WindowInput]
         thread.join()
     server.close()
     assert not errors, errors
-    inferences, executions = _counts(name)
+    inferences, executions, _ = _counts(name)
     served, executed = inferences - inferences_before, executions - executions_before
     assert served == 64
     assert executed < served, f"{served} requests in {executed} executions: no batch above 1"
