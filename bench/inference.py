@@ -15,10 +15,15 @@ Predictions the Triton adapter returns; ONNX Runtime on one thread):
 - in-process, one job: the four subsystem windows of a job per call;
 - in-process, one at a time: one window per call (how the seed served).
 Triton: a pool of 1, 8 or 64 client threads of one TritonModelServer, each
-sending requests of 1 window (the seed's way), 4 windows (one job's subsystems,
+calling predict with 1 window (the seed's way), 4 windows (one job's subsystems,
 what the worker sends) or 64 windows (a client that batches itself), for a
-fixed time; p50/p99 are per-request latencies. The client threads share the
-machine with Triton: on a small machine their CPU is part of the cost.
+fixed time; p50/p99 are per-call latencies. Calls of 1 and 4 windows run twice:
+through satmon's adapter, which merges concurrent calls into fewer requests
+(`satmon.serving.coalesce`), and with each call sent as its own request
+(`coalesce=False`), which leaves the batching to Triton's dynamic batcher.
+"windows per request" and "per execution" are Triton's own counters. The client
+threads share the machine with Triton: on a small machine their CPU is part of
+the cost.
 """
 
 from __future__ import annotations
@@ -52,7 +57,8 @@ RESULTS = Path(__file__).parent / "results" / "inference.json"
 ENDPOINTS = {"grpc": "127.0.0.1:8501", "http": "http://127.0.0.1:8500"}
 METRICS = "http://127.0.0.1:8502/metrics"
 CONCURRENCY = (1, 8, 64)
-WINDOWS_PER_REQUEST = (1, 4, 64)
+# (windows per call, merged by the adapter): 64-window calls are one request either way
+CALLS = ((1, False), (1, True), (4, False), (4, True), (64, True))
 
 
 def windows(count: int) -> list[WindowInput]:
@@ -93,8 +99,9 @@ def triton(
     concurrency: int,
     seconds: float,
     per_request: int = 1,
+    coalesce: bool = True,
 ) -> dict[str, Any]:
-    server = TritonModelServer(url, timeout_s=30.0)
+    server = TritonModelServer(url, timeout_s=30.0, coalesce=coalesce)
     server.predict(model, inputs[:per_request])  # connect and warm up
     latencies: list[float] = []
     lock = threading.Lock()
@@ -122,24 +129,30 @@ def triton(
     client_cpu = time.process_time() - cpu_before
     server.close()
     counts_after = _batch_counts(model)
-    windows_done = counts_after[0] - counts_before[0]
-    executions = counts_after[1] - counts_before[1]
+    windows_done, executions, sent = (
+        a - b for a, b in zip(counts_after, counts_before, strict=True)
+    )
     return {
         **_figures(len(latencies) * per_request, elapsed, latencies),
+        "windows_per_request": round(windows_done / max(sent, 1), 1),
         "windows_per_execution": round(windows_done / max(executions, 1), 1),
         "client_cpu_share": round(client_cpu / elapsed, 2),
     }
 
 
-def _batch_counts(model: str) -> tuple[float, float]:
-    """Triton's own counters of the model: windows inferred and executions."""
+def _batch_counts(model: str) -> tuple[float, float, float]:
+    """Triton's own counters of the model: windows inferred, executions and requests."""
     text = httpx.get(METRICS, timeout=10).text
 
     def total(metric: str) -> float:
         pattern = rf'^{metric}{{model="{model}",version="\d+"}} (\S+)$'
         return sum(float(v) for v in re.findall(pattern, text, flags=re.MULTILINE))
 
-    return total("nv_inference_count"), total("nv_inference_exec_count")
+    return (
+        total("nv_inference_count"),
+        total("nv_inference_exec_count"),
+        total("nv_inference_request_success"),
+    )
 
 
 def _figures(done: int, elapsed: float, latencies: list[float]) -> dict[str, Any]:
@@ -175,14 +188,15 @@ def main() -> None:
         ("in-process, one job", lambda: in_process(local, inputs, 4, args.seconds)),
         ("in-process, one at a time", lambda: in_process(local, inputs, 1, args.seconds)),
     ]
-    for per in WINDOWS_PER_REQUEST:
+    for per, coalesce in CALLS:
         for protocol, url in ENDPOINTS.items():
             for c in CONCURRENCY:
+                how = "" if coalesce or per == 64 else ", a request per call"
                 runs.append(
                     (
-                        f"triton {protocol}, {per} per request, concurrency {c}",
-                        lambda url=url, c=c, per=per: triton(
-                            args.model, url, inputs, c, args.seconds, per
+                        f"triton {protocol}, {per} per call{how}, concurrency {c}",
+                        lambda url=url, c=c, per=per, coalesce=coalesce: triton(
+                            args.model, url, inputs, c, args.seconds, per, coalesce
                         ),
                     )
                 )
@@ -196,7 +210,14 @@ def main() -> None:
 
     limit = results["in-process, batch 64"]["windows_per_s"]
     table = Table(
-        "configuration", "windows/s", "share of limit", "p50 ms", "p99 ms", "batch", "client CPU"
+        "configuration",
+        "windows/s",
+        "share of limit",
+        "p50 ms",
+        "p99 ms",
+        "per request",
+        "per execution",
+        "client CPU",
     )
     for name, figures in results.items():
         share = figures["windows_per_s"] / limit
@@ -206,6 +227,7 @@ def main() -> None:
             f"{share:.0%}",
             f"{figures['p50_ms']:.2f}",
             f"{figures['p99_ms']:.2f}",
+            str(figures.get("windows_per_request", "")),
             str(figures.get("windows_per_execution", "")),
             f"{figures['client_cpu_share']:.0%}" if "client_cpu_share" in figures else "",
         )
