@@ -110,10 +110,7 @@ class CallCoalescer:
     def _serve(self) -> None:
         while True:
             with self._changed:
-                while not (
-                    self._waiting and self._in_flight < self._in_flight_limit
-                ) and not (self._closed and not self._waiting):
-                    self._changed.wait()
+                self._changed.wait_for(self._can_send_or_stop)
                 if not self._waiting:
                     return
                 calls = self._take()
@@ -124,6 +121,12 @@ class CallCoalescer:
                 with self._changed:
                     self._in_flight -= 1
                     self._changed.notify()
+
+    def _can_send_or_stop(self) -> bool:
+        """A call waits and a place is free, or closed with nothing left to send."""
+        if self._waiting:
+            return self._in_flight < self._in_flight_limit
+        return self._closed
 
     def _take(self) -> list[_Call]:
         """The oldest call and the waiting calls that can share its request, in order."""
