@@ -26,10 +26,11 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import numpy as np
+import numpy.typing as npt
 
 from satmon.errors import InvalidRequestError, NotFoundError, ServiceUnavailableError
 from satmon.models.repository import MAX_BATCH_SIZE
-from satmon.serving.base import ModelInfo, Prediction, WindowInput
+from satmon.serving.base import FloatArray, ModelInfo, Prediction, WindowInput
 from satmon.serving.coalesce import CallCoalescer
 from satmon.serving.packing import pad_stack, width
 from satmon.serving.runtime import Output, to_prediction
@@ -37,6 +38,7 @@ from satmon.serving.triton_http import Tensor, TritonHttpInference, bytes_tensor
 
 OUTPUTS = ("FORECAST", "LOWER", "UPPER", "CHANNEL_SCORES")
 T = TypeVar("T")
+IntArray = npt.NDArray[np.int32]
 
 
 def parse_url(url: str) -> tuple[str, str]:
@@ -190,37 +192,10 @@ class TritonModelServer:
         if not windows:
             return []
         values = pad_stack([np.asarray(w.values, dtype=np.float64) for w in windows])
-        k = len(windows)
         subsystems = [w.subsystem.encode() for w in windows]
         horizons = np.array([[w.horizon] for w in windows], dtype=np.int32)
-        if self._http is not None:
-            http = self._http
-            tensors = [
-                bytes_tensor("SUBSYSTEM", subsystems, (k, 1)),
-                Tensor("WINDOW", "FP64", values.shape, values.tobytes()),
-                Tensor("HORIZON", "INT32", (k, 1), horizons.tobytes()),
-            ]
-            found = self._call(lambda: http.infer(model_name, tensors, OUTPUTS), model_name)
-            forecast, lower, upper, scores = (found[name] for name in OUTPUTS)
-        else:
-            m = self._module
-            subsystem = m.InferInput("SUBSYSTEM", [k, 1], "BYTES")
-            subsystem.set_data_from_numpy(np.array([[s] for s in subsystems], dtype=object))
-            data = m.InferInput("WINDOW", list(values.shape), "FP64")
-            data.set_data_from_numpy(values)
-            horizon = m.InferInput("HORIZON", [k, 1], "INT32")
-            horizon.set_data_from_numpy(horizons)
-            outputs = [m.InferRequestedOutput(name) for name in OUTPUTS]
-            result = self._call(
-                lambda: self._grpc.infer(
-                    model_name,
-                    [subsystem, data, horizon],
-                    outputs=outputs,
-                    client_timeout=self._timeout_s,
-                ),
-                model_name,
-            )
-            forecast, lower, upper, scores = (result.as_numpy(name) for name in OUTPUTS)
+        infer = self._infer_http if self._http is not None else self._infer_grpc
+        forecast, lower, upper, scores = infer(model_name, subsystems, values, horizons)
         predictions = []
         for j, window in enumerate(windows):
             t = width(scores[j])
@@ -228,6 +203,45 @@ class TritonModelServer:
             output = Output(forecast[j, :h, :t], lower[j, :h, :t], upper[j, :h, :t], scores[j, :t])
             predictions.append(to_prediction(output, window.channels))
         return predictions
+
+    def _infer_http(
+        self, model_name: str, subsystems: list[bytes], values: FloatArray, horizons: IntArray
+    ) -> list[FloatArray]:
+        """FORECAST, LOWER, UPPER and CHANNEL_SCORES of one request over HTTP."""
+        http = self._http
+        assert http is not None
+        k = len(subsystems)
+        tensors = [
+            bytes_tensor("SUBSYSTEM", subsystems, (k, 1)),
+            Tensor("WINDOW", "FP64", values.shape, values.tobytes()),
+            Tensor("HORIZON", "INT32", (k, 1), horizons.tobytes()),
+        ]
+        found = self._call(lambda: http.infer(model_name, tensors, OUTPUTS), model_name)
+        return [found[name] for name in OUTPUTS]
+
+    def _infer_grpc(
+        self, model_name: str, subsystems: list[bytes], values: FloatArray, horizons: IntArray
+    ) -> list[FloatArray]:
+        """The same over gRPC, through tritonclient."""
+        m = self._module
+        k = len(subsystems)
+        subsystem = m.InferInput("SUBSYSTEM", [k, 1], "BYTES")
+        subsystem.set_data_from_numpy(np.array([[s] for s in subsystems], dtype=object))
+        data = m.InferInput("WINDOW", list(values.shape), "FP64")
+        data.set_data_from_numpy(values)
+        horizon = m.InferInput("HORIZON", [k, 1], "INT32")
+        horizon.set_data_from_numpy(horizons)
+        outputs = [m.InferRequestedOutput(name) for name in OUTPUTS]
+        result = self._call(
+            lambda: self._grpc.infer(
+                model_name,
+                [subsystem, data, horizon],
+                outputs=outputs,
+                client_timeout=self._timeout_s,
+            ),
+            model_name,
+        )
+        return [result.as_numpy(name) for name in OUTPUTS]
 
     def _call(self, request: Callable[[], T], model_name: str | None = None) -> T:
         for attempt in range(self._retries + 1):
