@@ -9,6 +9,9 @@ run), then measures in the same run:
 - ingest: `satmon consume` as a subprocess reading the whole topic, from the
   moment it has its partitions until every sample is queryable; its peak RSS;
   the CPU seconds per million samples of the consumer, VictoriaMetrics and Kafka.
+  Then again with two processes in one consumer group (`--processes`, how
+  `satmon consume` scales), on the same topic, the run's series deleted from
+  VictoriaMetrics in between so that they are new to the store again.
 - (a) the seed's approach on a slice: per message json.loads, Prometheus text,
   one HTTP request on a new connection (as requests.post without a session).
 - (b) the bus limit: the same topic read with confluent-kafka and nothing else,
@@ -32,6 +35,7 @@ import os
 import platform
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from common import ROOT, console
 from ingest_freshness import freshness, store_floor
@@ -56,6 +60,13 @@ def main() -> None:
         default=2,
         help="satmon consume --in-flight",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="satmon consume processes in one group, one ingest run per count",
+    )
     parser.add_argument("--quick", action="store_true", help="200,000 frames, shorter phases")
     args = parser.parse_args()
     if args.quick:
@@ -67,7 +78,8 @@ def main() -> None:
     try:
         bench.fill()
         bench.bus_limit()
-        bench.ingest()
+        for processes in args.processes:
+            bench.ingest(processes)
         bench.store_limit()
         bench.seed_approach()
         bench.results["store_floor"] = store_floor()
@@ -85,18 +97,30 @@ def report(bench: Bench, started: dict[str, float]) -> None:
     ingest, bus, store, seed = r["ingest"], r["bus_limit"], r["store_limit"], r["seed_approach"]
     store_frames = store["frames_per_s"]
     limit = min(bus["librdkafka_frames_per_s"], store_frames)
-    summary = {
-        "speedup_over_seed": round(ingest["frames_per_s"] / seed["frames_per_s"], 1),
-        "fraction_of_min_limit": round(ingest["frames_per_s"] / limit, 3),
-        "fraction_of_store_limit": round(ingest["frames_per_s"] / store_frames, 3),
+
+    def against_limits(figures: dict[str, Any]) -> dict[str, float]:
+        return {
+            "speedup_over_seed": round(figures["frames_per_s"] / seed["frames_per_s"], 1),
+            "fraction_of_min_limit": round(figures["frames_per_s"] / limit, 3),
+            "fraction_of_store_limit": round(figures["frames_per_s"] / store_frames, 3),
+        }
+
+    by_processes = r["ingest_by_processes"]
+    summary: dict[str, Any] = {
+        **against_limits(ingest),
+        "by_processes": {n: against_limits(f) for n, f in by_processes.items()},
     }
     table = Table("measure", "frames/s", "samples/s", "note", title="ingest from Kafka")
-    table.add_row(
-        "satmon consume",
-        f"{ingest['frames_per_s']:,}",
-        f"{ingest['samples_per_s']:,}",
-        f"peak RSS {ingest['peak_rss_mib']} MiB",
-    )
+    for n, figures in by_processes.items():
+        shares = summary["by_processes"][n]
+        table.add_row(
+            "satmon consume" + (f", {n} processes" if n != "1" else ""),
+            f"{figures['frames_per_s']:,}",
+            f"{figures['samples_per_s']:,}",
+            f"{shares['speedup_over_seed']}x seed, {shares['fraction_of_min_limit']:.0%} of"
+            f" min(b, c); peak RSS {figures['peak_rss_mib']} MiB per process; machine busy"
+            f" {figures['machine_busy_fraction']:.0%}",
+        )
     table.add_row(
         "(a) seed's approach",
         f"{seed['frames_per_s']:,}",

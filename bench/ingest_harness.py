@@ -127,6 +127,19 @@ def stored_points(prefix: str, start: datetime, end: datetime) -> int:
     return int(vm_query(f"sum(count_over_time({selector}[{window}s]))", end.timestamp() + 60))
 
 
+def delete_series(prefix: str) -> None:
+    """Deletes the run's series from VictoriaMetrics and waits until none is found."""
+    selector = f'{{__name__=~"satellite_.+",satellite_id=~"{prefix}-.+"}}'
+    httpx.post(
+        f"{VM}/api/v1/admin/tsdb/delete_series", data={"match[]": selector}, timeout=120
+    ).raise_for_status()
+    for probe in itertools.count():
+        probed = f'{selector[:-1]},satellite_id!="probe-{probe}"}}'
+        if vm_query(f"count(last_over_time({probed}[1d]))", time.time()) == 0:
+            return
+        time.sleep(0.1)
+
+
 def delete_topics(topics: list[str]) -> None:
     admin = AdminClient({"bootstrap.servers": KAFKA})
     for future in admin.delete_topics(topics, request_timeout=10).values():

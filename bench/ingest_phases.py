@@ -1,10 +1,11 @@
 """The measured phases of bench/ingest.py on the run's own topic: `Bench`.
 
-fill (the topic, from the simulator), ingest (`satmon consume` as a subprocess,
-until every sample is queryable; its RSS and the CPU of it, VictoriaMetrics and
-Kafka), (b) the bus limit, (c) the store limit, (a) the seed's approach on a
-slice, and a cProfile of the ingest loop in-process. Each phase leaves its
-figures in `Bench.results`; `close` deletes the topics.
+fill (the topic, from the simulator), ingest (`satmon consume` as one or more
+subprocesses in one group, until every sample is queryable; their RSS and the
+CPU of them, VictoriaMetrics and Kafka), (b) the bus limit, (c) the store
+limit, (a) the seed's approach on a slice, and a cProfile of the ingest loop
+in-process. Each phase leaves its figures in `Bench.results`; `close` deletes
+the topics.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ingest_harness import (
     VM,
     ConsumerProcess,
     busy_fraction,
+    delete_series,
     delete_topics,
     fleet_ticks,
     load,
@@ -104,34 +106,45 @@ class Bench:
 
     # --- satmon consume ---------------------------------------------------------------
 
-    def ingest(self) -> None:
-        group = f"bench-ingest-{self.tag}"
+    def ingest(self, processes: int = 1) -> dict[str, Any]:
+        """`processes` consumers in one group, from the first one's assignment until
+        every sample is queryable. A run after the first deletes the run's series
+        from VictoriaMetrics first, so they are new to the store again."""
+        group = f"bench-ingest-{self.tag}-{processes}"
+        if "ingest" in self.results:
+            delete_series(self.prefix)
         pids = {"victoriametrics": service_pid("victoriametrics"), "kafka": service_pid("kafka")}
         options = [f"--in-flight={self.args.in_flight}"]
-        consumer = ConsumerProcess(self.topic, self.dlq, group, options)
-        if not consumer.assigned.wait(60):
-            raise RuntimeError("satmon consume got no partitions:\n" + "".join(consumer.log))
+        consumers = [
+            ConsumerProcess(self.topic, self.dlq, group, options) for _ in range(processes)
+        ]
+        for consumer in consumers:
+            if not consumer.assigned.wait(60):
+                raise RuntimeError("satmon consume got no partitions:\n" + "".join(consumer.log))
+        began = min(c.assigned_at for c in consumers)
         cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items() if pid}
-        consumer_cpu0 = cpu_seconds(consumer.process.pid)
+        consumers_cpu0 = sum(cpu_seconds(c.process.pid) for c in consumers)
         machine = busy_fraction()
         load_before = load()
+        title = "satmon consume" + (f" x{processes}" if processes > 1 else "")
         with progress() as bar:
-            task = bar.add_task("satmon consume", total=self.frames)
+            task = bar.add_task(title, total=self.frames)
             while (lag := self.bus.lag(group, self.topic)) > 0:
                 bar.update(task, completed=self.frames - lag)
                 time.sleep(0.25)
             bar.update(task, completed=self.frames)
         at = self.end.timestamp() - 0.5  # the last tick's samples, and only those
         wait_queryable(self.prefix, at, self.last_tick_samples)
-        elapsed = time.perf_counter() - consumer.assigned_at
+        elapsed = time.perf_counter() - began
         busy = machine()
         cpu = {name: cpu_seconds(pid) - cpu0[name] for name, pid in pids.items() if pid}
-        cpu["consumer"] = cpu_seconds(consumer.process.pid) - consumer_cpu0
-        rss = consumer.peak_rss_mib()
-        code = consumer.stop()
+        cpu["consumer"] = sum(cpu_seconds(c.process.pid) for c in consumers) - consumers_cpu0
+        rss = max(c.peak_rss_mib() for c in consumers)
+        codes = [c.stop() for c in consumers]
         stored = stored_points(self.prefix, self.start, self.end)
         per_million = {k: round(v / (self.samples / 1e6), 3) for k, v in cpu.items()}
-        self.results["ingest"] = {
+        figures = {
+            "processes": processes,
             "frames_per_s": round(self.frames / elapsed),
             "samples_per_s": round(self.samples / elapsed),
             "seconds": round(elapsed, 2),
@@ -142,13 +155,16 @@ class Bench:
             "load_before": load_before,
             "stored_points": stored,
             "expected_points": self.samples,
-            "exit_code": code,
+            "exit_codes": codes,
         }
+        self.results.setdefault("ingest", figures)  # the one-process run, as before
+        self.results.setdefault("ingest_by_processes", {})[str(processes)] = figures
         console.print(
-            f"satmon consume: {self.frames / elapsed:,.0f} frames/s,"
-            f" {self.samples / elapsed:,.0f} samples/s, peak RSS {rss:.0f} MiB,"
-            f" stored {stored:,} of {self.samples:,} points"
+            f"{title}: {self.frames / elapsed:,.0f} frames/s,"
+            f" {self.samples / elapsed:,.0f} samples/s, peak RSS {rss:.0f} MiB"
+            f" (per process), stored {stored:,} of {self.samples:,} points"
         )
+        return figures
 
     # --- (b) the bus limit --------------------------------------------------------------
 
