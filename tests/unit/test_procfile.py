@@ -4,8 +4,8 @@ every real service."""
 
 from __future__ import annotations
 
-import re
-import shlex
+import os
+import subprocess
 from pathlib import Path
 
 import honcho.environ  # type: ignore[import-untyped]
@@ -25,22 +25,24 @@ def native_env() -> dict[str, str]:
     return dict(honcho.environ.parse((DEPLOY / "native.env").read_text()))
 
 
-def expand(command: str, env: dict[str, str]) -> str:
-    """The shell's $NAME, ${NAME} and ${NAME:-default}, as far as the Procfile uses them."""
+def shell_words(command: str, env: dict[str, str]) -> list[str]:
+    """The words of a Procfile command as the shell honcho starts expands them."""
+    printed = subprocess.run(
+        ["/bin/sh", "-c", 'printf "%s\\0" ' + command],
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return printed.split("\0")[:-1]
 
-    def value(match: re.Match[str]) -> str:
-        name = match["braced"] or match["bare"]
-        return env.get(name) or match["default"] or ""
 
-    pattern = r"\$\{(?P<braced>\w+)(?::-(?P<default>[^}]*))?\}|\$(?P<bare>\w+)"
-    return re.sub(pattern, value, command)
-
-
-def commands() -> dict[str, list[str]]:
-    """Each process's command as the shell honcho starts would split it."""
+def commands(**env: str) -> dict[str, list[str]]:
+    """Each process's command as honcho would start it (its PORT as for the first
+    process of its kind, unless given)."""
     procfile = honcho.environ.parse_procfile((DEPLOY / "Procfile").read_text())
-    env = native_env()
-    return {name: shlex.split(expand(c, env)) for name, c in procfile.processes.items()}
+    environment = {**native_env(), "PORT": "5100", **env}
+    return {name: shell_words(c, environment) for name, c in procfile.processes.items()}
 
 
 def test_the_procfile_runs_the_whole_system() -> None:
@@ -59,6 +61,13 @@ def test_each_satmon_process_is_a_verb_with_options_it_accepts(process: str) -> 
         assert args[args.index("--kafka") + 1] == native_env()["KAFKA_BOOTSTRAP_SERVERS"]
     if process == "consume":
         assert args == ["--metrics-port", "9108"]
+
+
+def test_each_consume_process_serves_its_metrics_on_a_port_of_its_own() -> None:
+    """`honcho start -c consume=2` gives the second consume process PORT 5101."""
+    assert commands(PORT="5101")["consume"][-2:] == ["--metrics-port", "9109"]
+    moved = commands(PORT="5102", CONSUME_METRICS_PORT="9200")["consume"]
+    assert moved[-2:] == ["--metrics-port", "9202"]
 
 
 def test_flower_watches_satmons_celery_app() -> None:
