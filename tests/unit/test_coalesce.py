@@ -54,11 +54,11 @@ class Requests:
         return [Prediction(empty, empty, empty, float(w.values[0, 0]), False) for w in windows]
 
 
-def hold_one_place(
-    requests: Requests, coalescer: CallCoalescer
-) -> tuple[threading.Thread, Callable[[], None]]:
-    """Takes the only place with a call that waits for `requests.release` (its own
-    outcome is not what these tests look at)."""
+def held(max_windows: int = 64) -> tuple[Requests, CallCoalescer, Callable[[], None]]:
+    """A coalescer with one place, taken by a call that waits for `release` (that
+    call's own outcome is not what these tests look at)."""
+    requests = Requests()
+    coalescer = CallCoalescer(requests, max_windows=max_windows, in_flight=1)
     requests.release.clear()
 
     def hold() -> None:
@@ -73,7 +73,7 @@ def hold_one_place(
         requests.release.set()
         first.join(10)
 
-    return first, release
+    return requests, coalescer, release
 
 
 def _until(condition: Callable[[], bool]) -> None:
@@ -94,9 +94,7 @@ def test_a_lone_call_is_sent_at_once_by_its_own_thread() -> None:
 
 
 def test_calls_waiting_for_a_place_go_together_and_each_gets_its_own_answers() -> None:
-    requests = Requests()
-    coalescer = CallCoalescer(requests, max_windows=64, in_flight=1)
-    _, release = hold_one_place(requests, coalescer)
+    requests, coalescer, release = held()
     futures = [coalescer.submit("m", [window(k), window(k + 0.5)]) for k in (1.0, 2.0, 3.0)]
     assert len(requests.sent) == 1  # nothing else goes while the place is taken
     release()
@@ -106,9 +104,7 @@ def test_calls_waiting_for_a_place_go_together_and_each_gets_its_own_answers() -
 
 
 def test_only_calls_of_one_model_and_window_length_share_a_request_up_to_its_size() -> None:
-    requests = Requests()
-    coalescer = CallCoalescer(requests, max_windows=4, in_flight=1)
-    _, release = hold_one_place(requests, coalescer)
+    requests, coalescer, release = held(max_windows=4)
     futures: list[Future[list[Prediction]]] = [
         coalescer.submit("m", [window(1.0), window(1.1)]),
         coalescer.submit("m", [window(2.0, steps=30)]),
@@ -129,9 +125,7 @@ def test_only_calls_of_one_model_and_window_length_share_a_request_up_to_its_siz
 
 
 def test_a_refused_window_fails_only_its_own_call() -> None:
-    requests = Requests()
-    coalescer = CallCoalescer(requests, max_windows=64, in_flight=1)
-    _, release = hold_one_place(requests, coalescer)
+    requests, coalescer, release = held()
     good = coalescer.submit("m", [window(1.0)])
     bad = coalescer.submit("m", [window(float("nan"))])
     other = coalescer.submit("m", [window(3.0)])
@@ -146,9 +140,7 @@ def test_a_refused_window_fails_only_its_own_call() -> None:
 
 
 def test_any_other_failure_reaches_every_call_of_the_request() -> None:
-    requests = Requests()
-    coalescer = CallCoalescer(requests, max_windows=64, in_flight=1)
-    _, release = hold_one_place(requests, coalescer)
+    requests, coalescer, release = held()
     futures = [coalescer.submit("m", [window(k)]) for k in (1.0, 2.0)]
     requests.failure = ServiceUnavailableError("triton", "http://x", "down")
     release()
@@ -160,9 +152,7 @@ def test_any_other_failure_reaches_every_call_of_the_request() -> None:
 
 
 def test_close_sends_what_waits_and_then_refuses_calls() -> None:
-    requests = Requests()
-    coalescer = CallCoalescer(requests, max_windows=64, in_flight=1)
-    _, release = hold_one_place(requests, coalescer)
+    _, coalescer, release = held()
     waiting = coalescer.submit("m", [window(1.0)])
     closing = threading.Thread(target=coalescer.close)
     closing.start()
