@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     triton_server_url: str | None = Field(
         None, description="Triton host:port; unset = models run in-process"
     )
+    triton_in_flight: int = Field(
+        4,
+        ge=0,
+        validation_alias=AliasChoices("SATMON_TRITON_IN_FLIGHT", "triton_in_flight"),
+        description=(
+            "Triton requests a process keeps out at once; concurrent calls beyond them "
+            "share requests; 0 = one request per call"
+        ),
+    )
     redis_url: SecretStr | None = Field(None, description="Redis URL; unset = in-process cache")
     elasticsearch_url: str | None = Field(
         None, description="Elasticsearch URL; unset = SQLite FTS5 search"

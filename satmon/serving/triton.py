@@ -89,6 +89,8 @@ class TritonModelServer:
         self._http_clients: list[Any] = []
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+        # requests kept out at once while calls share them; None: one request per call
+        self.in_flight = in_flight if coalesce else None
         self._coalescer = (
             CallCoalescer(self._predict_chunk, MAX_BATCH_SIZE, in_flight) if coalesce else None
         )

@@ -139,6 +139,18 @@ def test_the_factory_returns_the_triton_adapter_when_a_url_is_set() -> None:
     models = open_models(Settings(triton_server_url="127.0.0.1:8501"))
     assert isinstance(models, TritonModelServer)
     assert models.protocol == "grpc"
+    assert models.in_flight == 4  # concurrent calls share requests beyond four
+    models.close()
+
+
+@pytest.mark.parametrize(("setting", "in_flight"), [(0, None), (1, 1), (7, 7)])
+def test_the_triton_in_flight_setting_reaches_the_adapter(
+    setting: int, in_flight: int | None
+) -> None:
+    settings = Settings(triton_server_url="http://127.0.0.1:8500", triton_in_flight=setting)
+    models = open_models(settings)
+    assert isinstance(models, TritonModelServer)
+    assert models.in_flight == in_flight
     models.close()
 
 
