@@ -20,7 +20,7 @@ what the worker sends) or 64 windows (a client that batches itself), for a
 fixed time; p50/p99 are per-call latencies. Calls of 1 and 4 windows run twice:
 through satmon's adapter, which merges concurrent calls into fewer requests
 (`satmon.serving.coalesce`), and with each call sent as its own request
-(`coalesce=False`), which leaves the batching to Triton's dynamic batcher.
+(`in_flight=0`), which leaves the batching to Triton's dynamic batcher.
 "windows per request" and "per execution" are Triton's own counters. The client
 threads share the machine with Triton: on a small machine their CPU is part of
 the cost.
@@ -101,7 +101,7 @@ def triton(
     per_request: int = 1,
     coalesce: bool = True,
 ) -> dict[str, Any]:
-    server = TritonModelServer(url, timeout_s=30.0, coalesce=coalesce)
+    server = TritonModelServer(url, timeout_s=30.0, in_flight=4 if coalesce else 0)
     server.predict(model, inputs[:per_request])  # connect and warm up
     latencies: list[float] = []
     lock = threading.Lock()
@@ -191,7 +191,7 @@ def main() -> None:
     for per, coalesce in CALLS:
         for protocol, url in ENDPOINTS.items():
             for c in CONCURRENCY:
-                how = "" if coalesce or per == 64 else ", a request per call"
+                how = "" if coalesce else ", a request per call"
                 runs.append(
                     (
                         f"triton {protocol}, {per} per call{how}, concurrency {c}",

@@ -72,9 +72,7 @@ class CallCoalescer:
         try:
             return self._send(model, windows)
         finally:
-            with self._changed:
-                self._in_flight -= 1
-                self._changed.notify()
+            self._release()
 
     def submit(self, model: str, windows: Sequence[WindowInput]) -> Future[list[Prediction]]:
         """Queue the windows; the future gives their predictions in order, or the
@@ -118,9 +116,13 @@ class CallCoalescer:
             try:
                 self._run(calls)
             finally:
-                with self._changed:
-                    self._in_flight -= 1
-                    self._changed.notify()
+                self._release()
+
+    def _release(self) -> None:
+        """A request is answered: its place is free for a waiting call."""
+        with self._changed:
+            self._in_flight -= 1
+            self._changed.notify()
 
     def _can_send_or_stop(self) -> bool:
         """A call waits and a place is free, or closed with nothing left to send."""

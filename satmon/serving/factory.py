@@ -25,10 +25,7 @@ def open_models(settings: Settings) -> ModelServer:
     if settings.triton_server_url:
         from satmon.serving.triton import TritonModelServer  # noqa: PLC0415 (grpc loads only here)
 
-        in_flight = settings.triton_in_flight
-        return TritonModelServer(
-            settings.triton_server_url, coalesce=in_flight > 0, in_flight=max(in_flight, 1)
-        )
+        return TritonModelServer(settings.triton_server_url, in_flight=settings.triton_in_flight)
     return InProcessModelServer([HoltLinearBaseline(), *trained_models(REPOSITORY)])
 
 

@@ -10,7 +10,7 @@ length, of any subsystems (`satmon.serving.packing`), so a job's four subsystem
 windows cost one round trip, and Triton's dynamic batcher gathers the requests
 of many workers into one execution. Concurrent calls in one process are merged
 into fewer requests while the requests in flight are busy
-(`satmon.serving.coalesce`); `coalesce=False` sends each call as it comes. Each
+(`satmon.serving.coalesce`); `in_flight=0` sends each call as it comes. Each
 request has a timeout; transport failures
 are retried with a short backoff and then raise ServiceUnavailableError. Models are
 listed from Triton's repository index and readiness is Triton's own health endpoint.
@@ -62,7 +62,6 @@ class TritonModelServer:
         retries: int = 2,
         backoff_s: float = 0.2,
         concurrency: int = 64,
-        coalesce: bool = True,
         in_flight: int = 4,
     ) -> None:
         self.url = url
@@ -90,9 +89,9 @@ class TritonModelServer:
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         # requests kept out at once while calls share them; None: one request per call
-        self.in_flight = in_flight if coalesce else None
+        self.in_flight = in_flight or None
         self._coalescer = (
-            CallCoalescer(self._predict_chunk, MAX_BATCH_SIZE, in_flight) if coalesce else None
+            CallCoalescer(self._predict_chunk, MAX_BATCH_SIZE, in_flight) if in_flight else None
         )
         from tritonclient.utils import (  # type: ignore[import-untyped]  # noqa: PLC0415
             InferenceServerException,

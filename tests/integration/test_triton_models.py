@@ -242,7 +242,7 @@ def test_a_refused_window_among_concurrent_calls_fails_only_its_own_call(
 def test_concurrent_requests_are_batched(triton: str, windows: list[WindowInput]) -> None:
     name = "lstm_timeseries"
     inferences_before, executions_before, _ = _counts(name)
-    server = TritonModelServer(GRPC, coalesce=False)  # Triton's batcher, not the client
+    server = TritonModelServer(GRPC, in_flight=0)  # Triton's batcher, not the client
     requests = [windows[i % (len(windows) - 1)] for i in range(64)]
     errors: list[BaseException] = []
 
