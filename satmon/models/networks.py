@@ -12,6 +12,7 @@ Every network exports the same signature, so one serving runtime runs all three:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,19 @@ def build(name: str, config: Config) -> Network:
     return VAENetwork(config)
 
 
-def make_config(name: str, inputs: int, targets: int, window: int, horizon: int) -> Config:
-    return CONFIGS[name](inputs=inputs, targets=targets, window=window, horizon=horizon)
+def make_config(
+    name: str,
+    inputs: int,
+    targets: int,
+    window: int,
+    horizon: int,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """The architecture's config; `overrides` set other fields of its config class
+    (a name that is not one of them is an error)."""
+    return CONFIGS[name](
+        inputs=inputs, targets=targets, window=window, horizon=horizon, **(overrides or {})
+    )
 
 
 def loss(model: Network, batch: torch.Tensor) -> torch.Tensor:

@@ -52,6 +52,7 @@ class TrainOptions:
     replace: bool = False
     series: bool = True  # also fit the univariate network for bare series
     train: TrainConfig = field(default_factory=TrainConfig)
+    network: dict[str, float] = field(default_factory=dict)  # config fields of the architecture
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
 
 
@@ -109,6 +110,7 @@ def train_model(
         },
         training={
             "train": asdict(options.train),
+            "network": dict(options.network),
             "calibration": asdict(options.calibration),
             "networks": {sub: _fit_summary(t) for sub, t in trained.items()},
         },
@@ -138,7 +140,9 @@ def train_subsystem(
         cfg.window,
     )
     val = normaliser.apply(sample_windows(parts[1], length, cfg.val_windows, rng), cfg.window)
-    config = networks.make_config(name, len(channels), targets, cfg.window, cfg.horizon)
+    config = networks.make_config(
+        name, len(channels), targets, cfg.window, cfg.horizon, options.network
+    )
     model = networks.build(name, config)
 
     task: TaskID | None = None

@@ -22,6 +22,7 @@ from satmon.models.training import (
     seed_everything,
     transition_weights,
 )
+from satmon.models.vae import VAEConfig
 
 pytestmark = pytest.mark.unit
 
@@ -182,3 +183,10 @@ def test_a_forecaster_extrapolates_a_slow_trend(name: str) -> None:
     model_error = np.abs(forecast.numpy() - truth).mean()
     last_value_error = np.abs(val[:, W - 1 : W] - truth).mean()
     assert model_error < 0.5 * last_value_error
+
+
+def test_a_config_takes_other_fields_of_its_architecture_and_refuses_unknown_ones() -> None:
+    config = networks.make_config(VAE, C, C, W, H, {"beta": 0.05})
+    assert isinstance(config, VAEConfig) and config.beta == 0.05
+    with pytest.raises(TypeError, match="beta"):
+        networks.make_config(LSTM, C, C, W, H, {"beta": 0.05})
