@@ -1,11 +1,24 @@
-"""The SMAP evaluation's error stream of a forecaster: every forecast made for a step."""
+"""The SMAP evaluation: its error streams (every forecast made for a step, and the
+VAE's reconstruction) and how a channel's detections are put together."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from satmon.models.evaluation.smap import mean_forecast_errors
+from satmon.models.artifact import LSTM, VAE
+from satmon.models.data import SmapChannel
+from satmon.models.evaluation.smap import (
+    VAE_KL_WEIGHT,
+    evaluate_channel,
+    mean_forecast_errors,
+    training_options,
+    united,
+)
+from satmon.models.pipeline import TrainOptions
+from satmon.models.training import TrainConfig
 
 pytestmark = pytest.mark.unit
 
@@ -31,3 +44,45 @@ def test_early_steps_average_the_forecasts_they_have() -> None:
     errors = mean_forecast_errors(values, forecast, np.zeros(6))
     # Steps 1 and 2 have 1 and 2 forecasts, the rest 3; all are off by the value.
     np.testing.assert_allclose(errors[1:], values[1:])
+
+
+def test_detections_of_several_streams_are_united() -> None:
+    spans = [(50, 60), (0, 10), (11, 20), (55, 70), (30, 40)]
+    # Overlapping and touching spans become one; disjoint ones stay apart.
+    assert united(spans) == [(0, 20), (30, 40), (50, 70)]
+    assert united([]) == []
+
+
+def _channel(rng: np.random.Generator) -> SmapChannel:
+    """A SMAP-layout channel: a noisy periodic value and one command flag; in the
+    test split the value leaves its range for 150 steps."""
+
+    def split(length: int) -> np.ndarray:
+        t = np.arange(length)
+        columns = np.zeros((length, 25))
+        columns[:, 0] = 0.5 * np.sin(2 * np.pi * t / 40) + 0.02 * rng.standard_normal(length)
+        columns[:, 1] = (t % 40 < 4).astype(float)
+        return columns
+
+    test = split(1_500)
+    test[900:1_050, 0] += 1.5
+    return SmapChannel("X-1", split(1_200), test, [(900, 1_049)])
+
+
+@pytest.mark.parametrize("name", [VAE, LSTM])
+def test_a_channel_is_trained_scored_and_its_anomaly_found(name: str, tmp_path: Path) -> None:
+    train = TrainConfig(
+        window=16, horizon=4, epochs=3, train_windows=400, val_windows=100, seed=1, threads=1
+    )
+    channel = _channel(np.random.default_rng(3))
+    result = evaluate_channel(name, channel, TrainOptions(train=train), tmp_path)
+    assert result.labelled == [(900, 1_049)]
+    assert result.sequences["floored"].true_positives == 1
+    assert result.sequences["floored"].false_positives == 0
+    assert set(result.predicted) == {"dynamic", "floored", "nominal"}
+
+
+def test_only_the_vae_gets_the_smap_kl_weight() -> None:
+    options = TrainOptions(train=TrainConfig(window=16, horizon=4))
+    assert training_options(VAE, options).network == {"beta": VAE_KL_WEIGHT}
+    assert training_options(LSTM, options) == options

@@ -179,7 +179,11 @@ def evaluate_smap(request: EvaluateRequest, console: Console) -> dict[str, Any]:
             progress.update(task, completed=len(channels))
     return {
         "dataset": str(request.dataset),
-        "train": {"window": request.smap_window, "epochs": request.smap_epochs},
+        "train": {
+            "window": request.smap_window,
+            "epochs": request.smap_epochs,
+            "vae_kl_weight": smap.VAE_KL_WEIGHT,
+        },
         "published": PUBLISHED_SMAP,
         "models": models,
     }

@@ -1,10 +1,11 @@
 """NASA SMAP: each channel's model trained on its train split, its test split scored.
 
 As Telemanom did: one model per channel, all 25 columns in (the telemetry value
-and 24 command flags), the value forecast. Errors are taken on the value:
-for the forecasters the mean error of the forecasts made for each step, for the
-VAE the reconstruction error of the newest step (see `value_errors`). Each error
-stream is thresholded three ways:
+and 24 command flags), the value forecast. Errors are taken on the value (see `error_streams`):
+every model's mean error of the forecasts made for each step, and for the VAE
+also the reconstruction error of the newest step. Each error stream is
+thresholded three ways, and a channel's detections by a method are the union of
+its streams':
 
 - "dynamic": Telemanom's nonparametric dynamic thresholding (EWMA smoothing,
   threshold search over z, pruning), unsupervised on the test errors, with its
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 import onnxruntime as ort  # type: ignore[import-untyped]
 
+from satmon.models.artifact import VAE
 from satmon.models.data import SmapChannel
 from satmon.models.pipeline import TrainOptions, train_subsystem
 from satmon.models.scoring import (
@@ -56,6 +58,10 @@ SPLIT = (0.7, 0.15, 0.15)
 NOMINAL_MARGIN = 1.2
 BATCH = 2048
 METHODS = ("dynamic", "floored", "nominal")
+VAE_KL_WEIGHT = 0.01
+"""The VAE's KL weight on SMAP (`VAEConfig.beta`; 0.001 on the simulator). With
+0.001 its false alarms on SMAP varied with the training seed far more than with
+0.01 (docs/models.md, NASA SMAP)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,34 +82,33 @@ def evaluate_channel(
     parts = [[train[: cut[0]]], [train[cut[0] : cut[1]]], [train[cut[1] :]]]
     names = ["value", *(f"command_{i}" for i in range(1, train.shape[1]))]
     trained = train_subsystem(
-        name, channel.channel, names, 1, parts, Normaliser.fit(parts[0]), workdir, options, None
+        name,
+        channel.channel,
+        names,
+        1,
+        parts,
+        Normaliser.fit(parts[0]),
+        workdir,
+        training_options(name, options),
+        None,
     )
     session = ort.InferenceSession(
         str(workdir / trained.spec.onnx), providers=["CPUExecutionProvider"]
     )
     runner = SubsystemRunner(trained.spec, session)
     config = DynamicThresholdConfig(warmup=window)
-
-    test_errors = value_errors(runner, channel.test)
-    nominal_errors = value_errors(runner, parts[2][0])
-    e_s = smooth_errors(test_errors, config)
     offset = window - 1  # error i belongs to test step i + window - 1
     values = channel.test[offset:, 0]
-    nominal = smooth_errors(nominal_errors, config)
-    theta = float(nominal.max()) * NOMINAL_MARGIN
-    floored = replace(
-        config,
-        min_error=0.0,
-        min_error_share=0.0,
-        error_floor=theta,
-        quiet_ceiling=float(nominal.min()) / NOMINAL_MARGIN,
-    )
-    found = {
-        "dynamic": dynamic_threshold(e_s, values, config),
-        "floored": dynamic_threshold(e_s, values, floored),
-        "nominal": _join(runs(e_s > theta), config.error_buffer),
+
+    nominal_streams = error_streams(runner, parts[2][0])
+    found: dict[str, list[Span]] = {m: [] for m in METHODS}
+    for statistic, test_errors in error_streams(runner, channel.test).items():
+        detected = detect(test_errors, nominal_streams[statistic], values, config)
+        for method in METHODS:
+            found[method] += detected[method]
+    predicted = {
+        m: [(a + offset, b + offset) for a, b in united(spans)] for m, spans in found.items()
     }
-    predicted = {m: [(a + offset, b + offset) for a, b in spans] for m, spans in found.items()}
     labels = spans_to_mask(channel.anomalies, len(channel.test))
     return ChannelResult(
         channel=channel.channel,
@@ -117,15 +122,49 @@ def evaluate_channel(
     )
 
 
-def value_errors(runner: SubsystemRunner, series: FloatArray) -> FloatArray:
-    """The model's absolute error on the value at each step that ends a full window,
-    in the value's unit.
+def training_options(name: str, options: TrainOptions) -> TrainOptions:
+    """The options a channel's network of architecture `name` is trained with."""
+    if name == VAE:
+        return replace(options, network={**options.network, "beta": VAE_KL_WEIGHT})
+    return options
 
-    A forecaster's error at a step is the mean absolute error of every forecast it
-    made for that step, 1 to `horizon` steps ahead (Telemanom's "mean" aggregation):
-    after a jump a one-step forecaster catches up at once, its forecasts from before
-    the jump stay wrong for the whole horizon. The VAE's is the error of its
-    reconstruction of the newest step.
+
+def detect(
+    test_errors: FloatArray,
+    nominal_errors: FloatArray,
+    values: FloatArray,
+    config: DynamicThresholdConfig,
+) -> dict[str, list[Span]]:
+    """One error stream's anomalous sequences by each thresholding method (indices
+    into the stream); `nominal_errors` are the same statistic on nominal data."""
+    e_s = smooth_errors(test_errors, config)
+    nominal = smooth_errors(nominal_errors, config)
+    theta = float(nominal.max()) * NOMINAL_MARGIN
+    floored = replace(
+        config,
+        min_error=0.0,
+        min_error_share=0.0,
+        error_floor=theta,
+        quiet_ceiling=float(nominal.min()) / NOMINAL_MARGIN,
+    )
+    return {
+        "dynamic": dynamic_threshold(e_s, values, config),
+        "floored": dynamic_threshold(e_s, values, floored),
+        "nominal": _join(runs(e_s > theta), config.error_buffer),
+    }
+
+
+def error_streams(runner: SubsystemRunner, series: FloatArray) -> dict[str, FloatArray]:
+    """The model's absolute errors on the value at each step that ends a full
+    window, in the value's unit, by statistic.
+
+    "forecast": the mean absolute error of every forecast made for the step, 1 to
+    `horizon` steps ahead (Telemanom's "mean" aggregation): after a jump a one-step
+    forecaster catches up at once, its forecasts from before the jump stay wrong
+    for the whole horizon. The VAE forecasts too, so it has this stream as well.
+    "reconstruction" (the VAE only): the error of its reconstruction of the newest
+    step. The two see different things: a window of an unusual shape or level
+    reconstructs badly, a change the window did not announce is forecast badly.
     """
     spec = runner.spec
     views = np.lib.stride_tricks.sliding_window_view(series, spec.window, axis=0)
@@ -139,9 +178,10 @@ def value_errors(runner: SubsystemRunner, series: FloatArray) -> FloatArray:
         forecasts.append(forecast_z[:, :, 0] * spread[:, :, 0] + centre[:, :, 0])
     values: FloatArray = series[spec.window - 1 :, 0]
     newest: FloatArray = np.abs(values - np.concatenate(fitted))
+    streams = {"forecast": mean_forecast_errors(values, np.concatenate(forecasts), newest)}
     if spec.kind != "forecast":
-        return newest
-    return mean_forecast_errors(values, np.concatenate(forecasts), newest)
+        streams["reconstruction"] = newest
+    return streams
 
 
 def mean_forecast_errors(values: FloatArray, forecast: FloatArray, first: FloatArray) -> FloatArray:
@@ -154,6 +194,17 @@ def mean_forecast_errors(values: FloatArray, forecast: FloatArray, first: FloatA
         count[ahead:] += 1
     errors: FloatArray = np.where(count > 0, total / np.maximum(count, 1), first)
     return errors
+
+
+def united(spans: list[Span]) -> list[Span]:
+    """The union of spans: overlapping or touching ones merged, in order."""
+    merged: list[Span] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _join(spans: list[Span], gap: int) -> list[Span]:
