@@ -1,11 +1,11 @@
 """NASA SMAP: each channel's model trained on its train split, its test split scored.
 
 As Telemanom did: one model per channel, all 25 columns in (the telemetry value
-and 24 command flags), the value forecast. Errors are taken on the value (see `error_streams`):
-every model's mean error of the forecasts made for each step, and for the VAE
-also the reconstruction error of the newest step. Each error stream is
-thresholded three ways, and a channel's detections by a method are the union of
-its streams':
+and 24 command flags), the value forecast. Errors are taken on the value (see
+`error_streams`): every model's mean error of the forecasts made for each step,
+and for the VAE also the reconstruction error of the newest step. Each error
+stream is thresholded three ways, and a channel's detections by a method are the
+union of its streams':
 
 - "dynamic": Telemanom's nonparametric dynamic thresholding (EWMA smoothing,
   threshold search over z, pruning), unsupervised on the test errors, with its
