@@ -106,7 +106,7 @@ class Bench:
 
     # --- satmon consume ---------------------------------------------------------------
 
-    def ingest(self, processes: int = 1) -> dict[str, Any]:
+    def ingest(self, processes: int = 1) -> None:
         """`processes` consumers in one group, from the first one's assignment until
         every sample is queryable. A run after the first deletes the run's series
         from VictoriaMetrics first, so they are new to the store again."""
@@ -164,7 +164,6 @@ class Bench:
             f" {self.samples / elapsed:,.0f} samples/s, peak RSS {rss:.0f} MiB"
             f" (per process), stored {stored:,} of {self.samples:,} points"
         )
-        return figures
 
     # --- (b) the bus limit --------------------------------------------------------------
 

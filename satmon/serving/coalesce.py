@@ -57,6 +57,11 @@ class CallCoalescer:
         self._senders: list[threading.Thread] = []
         self._closed = False
 
+    @property
+    def limit(self) -> int:
+        """Requests out at once at most."""
+        return self._in_flight_limit
+
     def call(self, model: str, windows: Sequence[WindowInput]) -> list[Prediction]:
         """The windows' predictions: sent by this thread when a place is free and no
         call waits, else merged with the waiting calls."""

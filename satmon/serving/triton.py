@@ -88,8 +88,6 @@ class TritonModelServer:
         self._http_clients: list[Any] = []
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
-        # requests kept out at once while calls share them; None: one request per call
-        self.in_flight = in_flight or None
         self._coalescer = (
             CallCoalescer(self._predict_chunk, MAX_BATCH_SIZE, in_flight) if in_flight else None
         )
@@ -160,6 +158,12 @@ class TritonModelServer:
             for chunk in chunks
         ]
         return _in_call_order(len(inputs), chunks, [f.result() for f in futures])
+
+    @property
+    def in_flight(self) -> int | None:
+        """Requests kept out at once while concurrent calls share them; None: one
+        request per call."""
+        return self._coalescer.limit if self._coalescer is not None else None
 
     def check_ready(self) -> None:
         timeout = {"client_timeout": self._timeout_s} if self.protocol == "grpc" else {}
