@@ -411,7 +411,9 @@ def train(
 def evaluate(
     parts: Annotated[
         list[str] | None,
-        typer.Argument(help="simulator, forecast and/or smap (default: all three)"),
+        typer.Argument(
+            help="simulator, forecast, smap and/or telemanom (default: the first three)"
+        ),
     ] = None,
     model: Annotated[
         list[str] | None, typer.Option(help="Models to evaluate (default: all trained)")

@@ -14,7 +14,7 @@ def summary(path: Path) -> str:
         return faults_table(document)
     if kind == "evaluate-forecast":
         return forecast_table(document)
-    if kind == "evaluate-smap":
+    if kind in ("evaluate-smap", "evaluate-telemanom"):
         return smap_table(document)
     raise ValueError(f"{path}: unknown results {kind!r}")
 

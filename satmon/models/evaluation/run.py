@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from rich.progress import (
 from satmon.models import data
 from satmon.models.artifact import MODEL_NAMES, latest_version_dir
 from satmon.models.baseline import HoltLinearBaseline
-from satmon.models.evaluation import faults, forecasting, smap
+from satmon.models.evaluation import faults, forecasting, smap, telemanom
 from satmon.models.pipeline import TrainOptions
 from satmon.models.repository import REPOSITORY, code_version
 from satmon.models.training import TrainConfig
@@ -37,7 +37,7 @@ EVALUATION_START = datetime(2026, 3, 1, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True)
 class EvaluateRequest:
-    parts: list[str]  # simulator, smap, forecast
+    parts: list[str]  # simulator, forecast, smap, telemanom
     models: list[str] = field(default_factory=list)
     repository: Path = REPOSITORY
     results: Path = Path("bench/results")
@@ -146,13 +146,17 @@ def _holt(subsystem: str, history: FloatArray, horizon: int) -> FloatArray:
     return np.stack([p.forecast for p in HoltLinearBaseline().predict(windows)])
 
 
-def evaluate_smap(request: EvaluateRequest, console: Console) -> dict[str, Any]:
+def _smap_channels(request: EvaluateRequest) -> list[data.SmapChannel]:
     if request.dataset is None or not request.dataset.is_dir():
         raise FileNotFoundError(
             f"SMAP data not found at {request.dataset}: expected ../shared/data/smap "
             "(train/, test/, labeled_anomalies.csv)"
         )
-    channels = data.smap_channels(request.dataset, request.channels or None)
+    return data.smap_channels(request.dataset, request.channels or None)
+
+
+def evaluate_smap(request: EvaluateRequest, console: Console) -> dict[str, Any]:
+    channels = _smap_channels(request)
     options = TrainOptions(
         series=False,
         train=TrainConfig(
@@ -189,6 +193,25 @@ def evaluate_smap(request: EvaluateRequest, console: Console) -> dict[str, Any]:
     }
 
 
+def evaluate_telemanom(request: EvaluateRequest, console: Console) -> dict[str, Any]:
+    """Telemanom's published method on SMAP, by the same harness (an hour or more on
+    two cores: 35 epochs over 250-step windows per channel)."""
+    channels = _smap_channels(request)
+    config = telemanom.TelemanomConfig()
+    results = []
+    with _progress(console) as progress:
+        task = progress.add_task("Telemanom (channels)", total=len(channels))
+        for result in telemanom.evaluate_channels(channels, config, request.seed):
+            results.append(result)
+            progress.update(task, advance=1, description=f"Telemanom {result.channel}")
+    return {
+        "dataset": str(request.dataset),
+        "train": {"seed": request.seed, **asdict(config)},
+        "published": PUBLISHED_SMAP,
+        "models": {telemanom.NAME: smap.summarise(telemanom.NAME, results, (telemanom.METHOD,))},
+    }
+
+
 PUBLISHED_SMAP = {
     "telemanom_per_sequence": {"precision": 0.855, "recall": 0.855},
     "point_adjusted_f1": {
@@ -205,6 +228,7 @@ PARTS: dict[str, Callable[[EvaluateRequest, Console], dict[str, Any]]] = {
     "simulator": evaluate_faults,
     "forecast": evaluate_forecasts,
     "smap": evaluate_smap,
+    "telemanom": evaluate_telemanom,
 }
 
 

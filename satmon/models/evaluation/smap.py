@@ -230,8 +230,13 @@ def evaluate_smap(
             if on_channel is not None:
                 on_channel(channel.channel)
             results.append(evaluate_channel(name, channel, options, Path(tmp)))
+    return summarise(name, results, METHODS)
+
+
+def summarise(name: str, results: list[ChannelResult], methods: tuple[str, ...]) -> dict[str, Any]:
+    """A detector's totals over its channels by thresholding method, then each channel's."""
     overall: dict[str, Any] = {}
-    for method in METHODS:
+    for method in methods:
         seq = sum((r.sequences[method] for r in results), SequenceCounts(0, 0, 0))
         pts = sum((r.points[method] for r in results), PointCounts(0, 0, 0))
         overall[method] = {
@@ -258,7 +263,7 @@ def evaluate_smap(
                         "false_negatives": r.sequences[m].false_negatives,
                         "point_adjusted_f1": r.points[m].f1,
                     }
-                    for m in METHODS
+                    for m in methods
                 },
             }
             for r in results
