@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
+
+from satmon.models.data import SmapChannel
 from satmon.telemetry.codec import format_timestamp
 
 EPOCH = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
@@ -56,3 +59,19 @@ def frame_document(
     for section, fields in sections.items():
         document[section] = {**document[section], **fields}
     return document
+
+
+def smap_channel(rng: np.random.Generator) -> SmapChannel:
+    """A SMAP-layout channel: a noisy periodic value and one command flag; in the
+    test split the value leaves its range for 150 steps (900-1,049)."""
+
+    def split(length: int) -> np.ndarray:
+        t = np.arange(length)
+        columns = np.zeros((length, 25))
+        columns[:, 0] = 0.5 * np.sin(2 * np.pi * t / 40) + 0.02 * rng.standard_normal(length)
+        columns[:, 1] = (t % 40 < 4).astype(float)
+        return columns
+
+    test = split(1_500)
+    test[900:1_050, 0] += 1.5
+    return SmapChannel("X-1", split(1_200), test, [(900, 1_049)])

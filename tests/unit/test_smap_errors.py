@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from satmon.models.artifact import LSTM, VAE
-from satmon.models.data import SmapChannel
 from satmon.models.evaluation.smap import (
     VAE_KL_WEIGHT,
     evaluate_channel,
@@ -19,6 +18,7 @@ from satmon.models.evaluation.smap import (
 )
 from satmon.models.pipeline import TrainOptions
 from satmon.models.training import TrainConfig
+from tests.factories import smap_channel
 
 pytestmark = pytest.mark.unit
 
@@ -53,28 +53,12 @@ def test_detections_of_several_streams_are_united() -> None:
     assert united([]) == []
 
 
-def _channel(rng: np.random.Generator) -> SmapChannel:
-    """A SMAP-layout channel: a noisy periodic value and one command flag; in the
-    test split the value leaves its range for 150 steps."""
-
-    def split(length: int) -> np.ndarray:
-        t = np.arange(length)
-        columns = np.zeros((length, 25))
-        columns[:, 0] = 0.5 * np.sin(2 * np.pi * t / 40) + 0.02 * rng.standard_normal(length)
-        columns[:, 1] = (t % 40 < 4).astype(float)
-        return columns
-
-    test = split(1_500)
-    test[900:1_050, 0] += 1.5
-    return SmapChannel("X-1", split(1_200), test, [(900, 1_049)])
-
-
 @pytest.mark.parametrize("name", [VAE, LSTM])
 def test_a_channel_is_trained_scored_and_its_anomaly_found(name: str, tmp_path: Path) -> None:
     train = TrainConfig(
         window=16, horizon=4, epochs=3, train_windows=400, val_windows=100, seed=1, threads=1
     )
-    channel = _channel(np.random.default_rng(3))
+    channel = smap_channel(np.random.default_rng(3))
     result = evaluate_channel(name, channel, TrainOptions(train=train), tmp_path)
     assert result.labelled == [(900, 1_049)]
     assert result.sequences["floored"].true_positives == 1

@@ -9,7 +9,6 @@ import pytest
 import torch
 from rich.console import Console
 
-from satmon.models.data import SmapChannel
 from satmon.models.evaluation.run import EvaluateRequest, run_evaluation
 from satmon.models.evaluation.telemanom import (
     METHOD,
@@ -20,26 +19,11 @@ from satmon.models.evaluation.telemanom import (
     fit,
     one_step_errors,
 )
+from tests.factories import smap_channel
 
 pytestmark = pytest.mark.unit
 
 SMALL = TelemanomConfig(history=24, horizon=4, hidden=16, epochs=6, patience=3)
-
-
-def _channel(rng: np.random.Generator) -> SmapChannel:
-    """A value that follows a periodic command flag; in the test split it leaves
-    its range for 150 steps."""
-
-    def split(length: int) -> np.ndarray:
-        t = np.arange(length)
-        columns = np.zeros((length, 25))
-        columns[:, 0] = 0.5 * np.sin(2 * np.pi * t / 40) + 0.02 * rng.standard_normal(length)
-        columns[:, 1] = (t % 40 < 4).astype(float)
-        return columns
-
-    test = split(1_500)
-    test[900:1_050, 0] += 1.5
-    return SmapChannel("X-1", split(1_000), test, [(900, 1_049)])
 
 
 def test_the_network_forecasts_the_horizon_from_its_history() -> None:
@@ -53,7 +37,7 @@ def test_the_network_forecasts_the_horizon_from_its_history() -> None:
 
 
 def test_training_is_deterministic_under_a_seed_and_stops_early() -> None:
-    channel = _channel(np.random.default_rng(3))
+    channel = smap_channel(np.random.default_rng(3))
     losses: list[list[float]] = [[], []]
     errors = []
     for run in losses:
@@ -71,7 +55,7 @@ def test_training_is_deterministic_under_a_seed_and_stops_early() -> None:
 
 
 def test_the_level_shift_is_found_by_dynamic_thresholding() -> None:
-    channel = _channel(np.random.default_rng(3))
+    channel = smap_channel(np.random.default_rng(3))
     result = evaluate_channel(channel, SMALL, seed=5)
     assert set(result.predicted) == {METHOD}
     assert result.sequences[METHOD].true_positives == 1
@@ -80,7 +64,7 @@ def test_the_level_shift_is_found_by_dynamic_thresholding() -> None:
 
 def test_channels_trained_side_by_side_give_what_they_give_one_at_a_time() -> None:
     quick = TelemanomConfig(history=24, horizon=4, hidden=8, epochs=2)
-    channels = [_channel(np.random.default_rng(n)) for n in (3, 4)]
+    channels = [smap_channel(np.random.default_rng(n)) for n in (3, 4)]
     alone = list(evaluate_channels(channels, quick, seed=5, workers=1))
     side_by_side = list(evaluate_channels(channels, quick, seed=5, workers=2))
     assert [r.sequences[METHOD].true_positives for r in alone] == [1, 1]
