@@ -6,8 +6,9 @@ Per channel, as its config.yaml and code have it: an LSTM of two layers of 80
 units (dropout 0.3) reads the last 250 steps of all 25 columns and forecasts the
 next 10 values; MSE, Adam, batches of 64, at most 35 epochs, stopping when the
 loss on a random 20 % of the training windows has not improved by 0.0003 for 10
-epochs (the last epoch's weights are kept, as Keras does). Keras' initialisation
-(Glorot inputs, orthogonal recurrence, forget-gate bias 1) is reproduced. A test
+epochs (the last epoch's weights are kept, as Keras does). Initialised as Keras
+does (Glorot-uniform inputs, orthogonal recurrence, forget-gate bias 1), though per
+gate here where Keras draws each layer's four gates as one matrix. A test
 step's error is that of its one-step forecast (the "first" aggregation), and the
 errors are thresholded by nonparametric dynamic thresholding only. It is a
 baseline for evaluation, never served.
