@@ -72,6 +72,22 @@ class ChannelResult:
     sequences: dict[str, SequenceCounts]
     points: dict[str, PointCounts]
 
+    @classmethod
+    def scored(cls, channel: SmapChannel, predicted: dict[str, list[Span]]) -> ChannelResult:
+        """The channel's detections by method, scored against its labels."""
+        length = len(channel.test)
+        labels = spans_to_mask(channel.anomalies, length)
+        return cls(
+            channel=channel.channel,
+            labelled=channel.anomalies,
+            predicted=predicted,
+            sequences={m: sequence_counts(p, channel.anomalies) for m, p in predicted.items()},
+            points={
+                m: point_adjusted_counts(spans_to_mask(p, length), labels)
+                for m, p in predicted.items()
+            },
+        )
+
 
 def evaluate_channel(
     name: str, channel: SmapChannel, options: TrainOptions, workdir: Path
@@ -109,17 +125,7 @@ def evaluate_channel(
     predicted = {
         m: [(a + offset, b + offset) for a, b in united(spans)] for m, spans in found.items()
     }
-    labels = spans_to_mask(channel.anomalies, len(channel.test))
-    return ChannelResult(
-        channel=channel.channel,
-        labelled=channel.anomalies,
-        predicted=predicted,
-        sequences={m: sequence_counts(p, channel.anomalies) for m, p in predicted.items()},
-        points={
-            m: point_adjusted_counts(spans_to_mask(p, len(channel.test)), labels)
-            for m, p in predicted.items()
-        },
-    )
+    return ChannelResult.scored(channel, predicted)
 
 
 def training_options(name: str, options: TrainOptions) -> TrainOptions:

@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
@@ -28,14 +29,7 @@ from torch import nn
 
 from satmon.models.data import SmapChannel
 from satmon.models.evaluation.smap import ChannelResult
-from satmon.models.scoring import (
-    DynamicThresholdConfig,
-    dynamic_threshold,
-    point_adjusted_counts,
-    sequence_counts,
-    smooth_errors,
-    spans_to_mask,
-)
+from satmon.models.scoring import DynamicThresholdConfig, dynamic_threshold, smooth_errors
 from satmon.serving.base import FloatArray
 
 NAME = "telemanom_lstm"
@@ -156,18 +150,7 @@ def evaluate_channel(
         smooth_errors(errors, thresholds), channel.test[config.history :, 0], thresholds
     )
     predicted = [(a + config.history, b + config.history) for a, b in spans]
-    return ChannelResult(
-        channel=channel.channel,
-        labelled=channel.anomalies,
-        predicted={METHOD: predicted},
-        sequences={METHOD: sequence_counts(predicted, channel.anomalies)},
-        points={
-            METHOD: point_adjusted_counts(
-                spans_to_mask(predicted, len(channel.test)),
-                spans_to_mask(channel.anomalies, len(channel.test)),
-            )
-        },
-    )
+    return ChannelResult.scored(channel, {METHOD: predicted})
 
 
 def evaluate_channels(
@@ -184,9 +167,7 @@ def evaluate_channels(
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process holding torch threads
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(
-            _evaluate_on_one_thread, channels, [config] * len(channels), [seed] * len(channels)
-        )
+        yield from pool.map(partial(_evaluate_on_one_thread, config=config, seed=seed), channels)
 
 
 def _evaluate_on_one_thread(
