@@ -10,8 +10,8 @@ import torch
 from rich.console import Console
 
 from satmon.models.evaluation.run import EvaluateRequest, run_evaluation
+from satmon.models.evaluation.smap import METHODS
 from satmon.models.evaluation.telemanom import (
-    METHOD,
     TelemanomConfig,
     TelemanomLSTM,
     evaluate_channel,
@@ -54,12 +54,14 @@ def test_training_is_deterministic_under_a_seed_and_stops_early() -> None:
     assert len(seen) < 50
 
 
-def test_the_level_shift_is_found_by_dynamic_thresholding() -> None:
+def test_the_level_shift_is_found_by_each_thresholding_method() -> None:
     channel = smap_channel(np.random.default_rng(3))
     result = evaluate_channel(channel, SMALL, seed=5)
-    assert set(result.predicted) == {METHOD}
-    assert result.sequences[METHOD].true_positives == 1
-    assert result.sequences[METHOD].false_positives == 0
+    assert set(result.predicted) == set(METHODS)
+    for method in ("dynamic", "floored"):
+        assert result.sequences[method].true_positives == 1, method
+        assert result.sequences[method].false_positives == 0, method
+    assert result.sequences["nominal"].true_positives == 1
 
 
 def test_channels_trained_side_by_side_give_what_they_give_one_at_a_time() -> None:
@@ -67,7 +69,7 @@ def test_channels_trained_side_by_side_give_what_they_give_one_at_a_time() -> No
     channels = [smap_channel(np.random.default_rng(n)) for n in (3, 4)]
     alone = list(evaluate_channels(channels, quick, seed=5, workers=1))
     side_by_side = list(evaluate_channels(channels, quick, seed=5, workers=2))
-    assert [r.sequences[METHOD].true_positives for r in alone] == [1, 1]
+    assert [r.sequences["dynamic"].true_positives for r in alone] == [1, 1]
     assert [r.predicted for r in side_by_side] == [r.predicted for r in alone]
     assert [r.sequences for r in side_by_side] == [r.sequences for r in alone]
 

@@ -206,9 +206,9 @@ def evaluate_telemanom(request: EvaluateRequest, console: Console) -> dict[str, 
             progress.update(task, advance=1, description=f"Telemanom {result.channel}")
     return {
         "dataset": str(request.dataset),
-        "train": {"seed": request.seed, **asdict(config)},
+        "train": {"seed": request.seed, "split": smap.SPLIT, **asdict(config)},
         "published": PUBLISHED_SMAP,
-        "models": {telemanom.NAME: smap.summarise(telemanom.NAME, results, (telemanom.METHOD,))},
+        "models": {telemanom.NAME: smap.summarise(telemanom.NAME, results, smap.METHODS)},
     }
 
 

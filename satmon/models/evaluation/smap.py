@@ -93,10 +93,8 @@ def evaluate_channel(
     name: str, channel: SmapChannel, options: TrainOptions, workdir: Path
 ) -> ChannelResult:
     window = options.train.window
-    train = channel.train
-    cut = np.cumsum([int(f * len(train)) for f in SPLIT])
-    parts = [[train[: cut[0]]], [train[cut[0] : cut[1]]], [train[cut[1] :]]]
-    names = ["value", *(f"command_{i}" for i in range(1, train.shape[1]))]
+    parts = [[part] for part in split_train(channel.train)]
+    names = ["value", *(f"command_{i}" for i in range(1, channel.train.shape[1]))]
     trained = train_subsystem(
         name,
         channel.channel,
@@ -126,6 +124,13 @@ def evaluate_channel(
         m: [(a + offset, b + offset) for a, b in united(spans)] for m, spans in found.items()
     }
     return ChannelResult.scored(channel, predicted)
+
+
+def split_train(train: FloatArray) -> list[FloatArray]:
+    """A channel's train split cut by `SPLIT`: fitting, validation (early stopping)
+    and nominal calibration, in time order."""
+    cut = np.cumsum([int(f * len(train)) for f in SPLIT])
+    return [train[: cut[0]], train[cut[0] : cut[1]], train[cut[1] :]]
 
 
 def training_options(name: str, options: TrainOptions) -> TrainOptions:
