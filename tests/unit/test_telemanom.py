@@ -64,6 +64,18 @@ def test_the_level_shift_is_found_by_each_thresholding_method() -> None:
     assert result.sequences["nominal"].true_positives == 1
 
 
+def test_the_floored_threshold_is_calibrated_on_the_end_of_the_train_split() -> None:
+    channel = smap_channel(np.random.default_rng(3))
+    # The test split's excursion also happens in the last 15 % of the train split,
+    # which the network is not fitted on: there it is nominal, so only Telemanom's
+    # own thresholding, which ignores nominal data, still flags it in the test split.
+    channel.train[1_050:1_150, 0] += 1.5
+    result = evaluate_channel(channel, SMALL, seed=5)
+    assert result.sequences["dynamic"].true_positives == 1
+    assert result.sequences["floored"].true_positives == 0
+    assert result.sequences["nominal"].true_positives == 0
+
+
 def test_channels_trained_side_by_side_give_what_they_give_one_at_a_time() -> None:
     quick = TelemanomConfig(history=24, horizon=4, hidden=8, epochs=2)
     channels = [smap_channel(np.random.default_rng(n)) for n in (3, 4)]
