@@ -430,6 +430,13 @@ def evaluate(
         Path, typer.Option(help="NASA SMAP folder (train/, test/, labeled_anomalies.csv)")
     ] = Path("../shared/data/smap"),
     channel: Annotated[list[str] | None, typer.Option(help="SMAP channels (default: all)")] = None,
+    smap_networks: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Networks per SMAP channel, seeds seed, seed+1, ..., errors averaged (default: 3)",
+        ),
+    ] = None,
     results: Annotated[Path, typer.Option(help="Folder of the JSON results")] = Path(
         "bench/results"
     ),
@@ -441,6 +448,7 @@ def evaluate(
         require_torch()
         from satmon.models.evaluation.report import summary
         from satmon.models.evaluation.run import EvaluateRequest, run_evaluation
+        from satmon.models.evaluation.smap import NETWORKS
 
         request = EvaluateRequest(
             parts=parts or ["simulator", "forecast", "smap"],
@@ -452,6 +460,7 @@ def evaluate(
             seed=seed,
             dataset=dataset,
             channels=channel or [],
+            smap_networks=smap_networks or NETWORKS,
         )
         written = run_evaluation(request, err)
     except (ValueError, FileNotFoundError) as exc:

@@ -11,8 +11,11 @@ import pytest
 from satmon.models.artifact import LSTM, VAE
 from satmon.models.evaluation.smap import (
     VAE_KL_WEIGHT,
+    averaged,
     evaluate_channel,
     mean_forecast_errors,
+    member_errors,
+    split_train,
     training_options,
     united,
 )
@@ -53,13 +56,15 @@ def test_detections_of_several_streams_are_united() -> None:
     assert united([]) == []
 
 
+SMALL = TrainConfig(
+    window=16, horizon=4, epochs=3, train_windows=400, val_windows=100, seed=1, threads=1
+)
+
+
 @pytest.mark.parametrize("name", [VAE, LSTM])
 def test_a_channel_is_trained_scored_and_its_anomaly_found(name: str, tmp_path: Path) -> None:
-    train = TrainConfig(
-        window=16, horizon=4, epochs=3, train_windows=400, val_windows=100, seed=1, threads=1
-    )
     channel = smap_channel(np.random.default_rng(3))
-    result = evaluate_channel(name, channel, TrainOptions(train=train), tmp_path)
+    result = evaluate_channel(name, channel, TrainOptions(train=SMALL), tmp_path, networks=2)
     assert result.labelled == [(900, 1_049)]
     assert result.sequences["floored"].true_positives == 1
     assert result.sequences["floored"].false_positives == 0
@@ -70,3 +75,20 @@ def test_only_the_vae_gets_the_smap_kl_weight() -> None:
     options = TrainOptions(train=TrainConfig(window=16, horizon=4))
     assert training_options(VAE, options).network == {"beta": VAE_KL_WEIGHT}
     assert training_options(LSTM, options) == options
+
+
+def test_the_networks_of_a_channel_differ_by_seed_and_their_errors_are_averaged(
+    tmp_path: Path,
+) -> None:
+    channel = smap_channel(np.random.default_rng(3))
+    parts = split_train(channel.train)
+    options = TrainOptions(train=SMALL)
+    first, second = (member_errors(VAE, channel, parts, options, s, tmp_path) for s in (1, 2))
+    again = member_errors(VAE, channel, parts, options, 1, tmp_path)
+    for statistic in ("forecast", "reconstruction"):
+        np.testing.assert_array_equal(first[0][statistic], again[0][statistic])
+        assert not np.allclose(first[0][statistic], second[0][statistic])
+    mean = averaged([first[0], second[0]])
+    np.testing.assert_allclose(mean["forecast"], (first[0]["forecast"] + second[0]["forecast"]) / 2)
+    assert set(mean) == {"forecast", "reconstruction"}
+    assert len(first[1]["forecast"]) == len(parts[2]) - SMALL.window + 1

@@ -49,6 +49,7 @@ class EvaluateRequest:
     channels: list[str] = field(default_factory=list)
     smap_window: int = 32
     smap_epochs: int = 10
+    smap_networks: int = smap.NETWORKS
     forecast_windows: int = 300
 
 
@@ -179,13 +180,18 @@ def evaluate_smap(request: EvaluateRequest, console: Console) -> dict[str, Any]:
                 done = [c.channel for c in channels].index(channel)
                 progress.update(task, completed=done, description=f"SMAP {name} {channel}")
 
-            models[name] = smap.evaluate_smap(name, channels, options, on_channel)
+            models[name] = smap.evaluate_smap(
+                name, channels, options, on_channel, request.smap_networks
+            )
             progress.update(task, completed=len(channels))
     return {
         "dataset": str(request.dataset),
         "train": {
             "window": request.smap_window,
             "epochs": request.smap_epochs,
+            "networks_per_channel": request.smap_networks,
+            "seeds": [request.seed + k for k in range(request.smap_networks)],
+            "nominal_margin": smap.NOMINAL_MARGIN,
             "vae_kl_weight": smap.VAE_KL_WEIGHT,
         },
         "published": PUBLISHED_SMAP,

@@ -20,6 +20,10 @@ union of its streams':
   last 15 % of its train split, not used for fitting): the largest smoothed
   calibration error times a margin.
 
+Each channel's errors are the mean of those of `NETWORKS` networks of the same
+architecture trained with consecutive seeds: a single network's errors, and with
+them its false alarms, vary with its seed more than the thresholds can absorb.
+
 Scored per anomaly sequence (Telemanom's protocol) and per point with point
 adjustment. No test label is used by any of the detectors.
 """
@@ -55,7 +59,9 @@ from satmon.serving.base import FloatArray
 from satmon.serving.runtime import SubsystemRunner
 
 SPLIT = (0.7, 0.15, 0.15)
-NOMINAL_MARGIN = 1.2
+NOMINAL_MARGIN = 1.1
+NETWORKS = 3
+"""Networks per channel whose errors are averaged (seeds seed .. seed + NETWORKS - 1)."""
 BATCH = 2048
 METHODS = ("dynamic", "floored", "nominal")
 VAE_KL_WEIGHT = 0.01
@@ -90,40 +96,70 @@ class ChannelResult:
 
 
 def evaluate_channel(
-    name: str, channel: SmapChannel, options: TrainOptions, workdir: Path
+    name: str,
+    channel: SmapChannel,
+    options: TrainOptions,
+    workdir: Path,
+    networks: int = NETWORKS,
 ) -> ChannelResult:
+    parts = split_train(channel.train)
+    members = [
+        member_errors(name, channel, parts, options, options.train.seed + k, workdir)
+        for k in range(networks)
+    ]
     window = options.train.window
-    parts = [[part] for part in split_train(channel.train)]
-    names = ["value", *(f"command_{i}" for i in range(1, channel.train.shape[1]))]
-    trained = train_subsystem(
-        name,
-        channel.channel,
-        names,
-        1,
-        parts,
-        Normaliser.fit(parts[0]),
-        workdir,
-        training_options(name, options),
-        None,
-    )
-    session = ort.InferenceSession(
-        str(workdir / trained.spec.onnx), providers=["CPUExecutionProvider"]
-    )
-    runner = SubsystemRunner(trained.spec, session)
     config = DynamicThresholdConfig(warmup=window)
     offset = window - 1  # error i belongs to test step i + window - 1
     values = channel.test[offset:, 0]
 
-    nominal_streams = error_streams(runner, parts[2][0])
+    nominal = averaged([nominal for _, nominal in members])
     found: dict[str, list[Span]] = {m: [] for m in METHODS}
-    for statistic, test_errors in error_streams(runner, channel.test).items():
-        detected = detect(test_errors, nominal_streams[statistic], values, config)
+    for statistic, test_errors in averaged([test for test, _ in members]).items():
+        detected = detect(test_errors, nominal[statistic], values, config)
         for method in METHODS:
             found[method] += detected[method]
     predicted = {
         m: [(a + offset, b + offset) for a, b in united(spans)] for m, spans in found.items()
     }
     return ChannelResult.scored(channel, predicted)
+
+
+def member_errors(
+    name: str,
+    channel: SmapChannel,
+    parts: list[FloatArray],
+    options: TrainOptions,
+    seed: int,
+    workdir: Path,
+) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+    """One network trained on the channel's first part with `seed`: its error streams
+    on the test split and on the nominal calibration part."""
+    names = ["value", *(f"command_{i}" for i in range(1, channel.train.shape[1]))]
+    seeded = replace(options, train=replace(options.train, seed=seed))
+    trained = train_subsystem(
+        name,
+        channel.channel,
+        names,
+        1,
+        [[part] for part in parts],
+        Normaliser.fit([parts[0]]),
+        workdir,  # the next member's ONNX file replaces this one once it is loaded
+        training_options(name, seeded),
+        None,
+    )
+    session = ort.InferenceSession(
+        str(workdir / trained.spec.onnx), providers=["CPUExecutionProvider"]
+    )
+    runner = SubsystemRunner(trained.spec, session)
+    return error_streams(runner, channel.test), error_streams(runner, parts[2])
+
+
+def averaged(streams: list[dict[str, FloatArray]]) -> dict[str, FloatArray]:
+    """The stepwise mean of several networks' error streams, by statistic."""
+    return {
+        statistic: np.mean([member[statistic] for member in streams], axis=0)
+        for statistic in streams[0]
+    }
 
 
 def split_train(train: FloatArray) -> list[FloatArray]:
@@ -233,6 +269,7 @@ def evaluate_smap(
     channels: list[SmapChannel],
     options: TrainOptions,
     on_channel: Callable[[str], None] | None = None,
+    networks: int = NETWORKS,
 ) -> dict[str, Any]:
     """Every channel, then the totals, for one architecture."""
     results = []
@@ -240,7 +277,7 @@ def evaluate_smap(
         for channel in channels:
             if on_channel is not None:
                 on_channel(channel.channel)
-            results.append(evaluate_channel(name, channel, options, Path(tmp)))
+            results.append(evaluate_channel(name, channel, options, Path(tmp), networks))
     return summarise(name, results, METHODS)
 
 
