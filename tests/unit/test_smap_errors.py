@@ -3,12 +3,15 @@ VAE's reconstruction) and how a channel's detections are put together."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.console import Console
 
 from satmon.models.artifact import LSTM, VAE
+from satmon.models.evaluation.run import EvaluateRequest, run_evaluation
 from satmon.models.evaluation.smap import (
     VAE_KL_WEIGHT,
     averaged,
@@ -92,3 +95,33 @@ def test_the_networks_of_a_channel_differ_by_seed_and_their_errors_are_averaged(
     np.testing.assert_allclose(mean["forecast"], (first[0]["forecast"] + second[0]["forecast"]) / 2)
     assert set(mean) == {"forecast", "reconstruction"}
     assert len(first[1]["forecast"]) == len(parts[2]) - SMALL.window + 1
+
+
+def test_the_smap_part_writes_how_many_networks_and_seeds_each_channel_had(
+    tmp_path: Path,
+) -> None:
+    channel = smap_channel(np.random.default_rng(3))
+    dataset = tmp_path / "smap"
+    for split, values in (("train", channel.train), ("test", channel.test)):
+        (dataset / split).mkdir(parents=True)
+        np.save(dataset / split / f"{channel.channel}.npy", values)
+    (dataset / "labeled_anomalies.csv").write_text(
+        "chan_id,spacecraft,anomaly_sequences,class,num_values\n"
+        f'{channel.channel},SMAP,"[[900, 1049]]",[point],{len(channel.test)}\n',
+        encoding="utf-8",
+    )
+    request = EvaluateRequest(
+        parts=["smap"],
+        models=[VAE],
+        results=tmp_path / "results",
+        seed=4,
+        dataset=dataset,
+        smap_epochs=2,
+        smap_networks=2,
+    )
+    written = run_evaluation(request, Console(quiet=True))
+    document = json.loads(written["smap"].read_text(encoding="utf-8"))
+    assert document["train"]["networks_per_channel"] == 2
+    assert document["train"]["seeds"] == [4, 5]
+    found = document["models"][VAE]["per_channel"][channel.channel]["floored"]
+    assert found["true_positives"] == 1
